@@ -1,0 +1,42 @@
+# QEMU NVMe hot-swap series: the one entry point.  See README.md.
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: all deps base tree export build check check-full demo apply help
+
+all: help
+
+help:
+	@echo "make demo        build if needed and run the hot-swap demo"
+	@echo "make check       set up, build and run the tests (what CI runs)"
+	@echo "make deps|base|tree|build|export|check-full"
+	@echo "make apply QEMU_SRC=/path/to/qemu"
+
+deps:
+	@$(S)/deps.sh
+
+base:
+	@$(S)/base.sh
+
+tree: base
+	@$(S)/tree.sh
+
+export:
+	@$(S)/export.sh
+
+build:
+	@$(S)/tree.sh --if-needed && $(S)/build.sh default tests/qtest/qos-test \
+	  $$(git -C build/qemu diff --name-only --diff-filter=A base..HEAD -- \
+	     'tests/qtest/*-test.c' | sed -e 's,\.c$$,,')
+
+check:
+	@$(S)/check.sh
+
+check-full: build
+	@$(MAKE) -C build/qemu/build check-qtest-x86_64
+
+demo:
+	@$(S)/demo.sh
+
+apply:
+	@$(S)/apply.sh "$(QEMU_SRC)"
