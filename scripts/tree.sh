@@ -89,6 +89,7 @@ rm -rf "$TREE.tmp/.pc" "$TREE.tmp/.extracted"
     git config user.name "${GIT_AUTHOR_NAME:-QEMU hot-swap series}"
     git config user.email "${GIT_AUTHOR_EMAIL:-hotswap@localhost}"
     git config core.autocrlf false
+    echo "/build-asan/" >> .git/info/exclude
     git add -A -f .
     # Fixed identity and date: the base commit hash is the same on every machine.
     GIT_AUTHOR_NAME="Debian qemu $QEMU_VERSION" GIT_AUTHOR_EMAIL=pkg-qemu-devel@lists.alioth.debian.org \
