@@ -2,14 +2,14 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps base tree export build check check-full demo apply help
+.PHONY: all deps base tree export build check check-full bisect-check demo apply help
 
 all: help
 
 help:
 	@echo "make demo        build if needed and run the hot-swap demo"
 	@echo "make check       set up, build and run the tests (what CI runs)"
-	@echo "make deps|base|tree|build|export|check-full"
+	@echo "make deps|base|tree|build|export|check-full|bisect-check"
 	@echo "make apply QEMU_SRC=/path/to/qemu"
 
 deps:
@@ -34,6 +34,9 @@ check:
 
 check-full: build
 	@$(MAKE) -C build/qemu/build check-qtest-x86_64
+
+bisect-check:
+	@$(S)/bisect-check.sh
 
 demo:
 	@$(S)/demo.sh
