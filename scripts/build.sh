@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Configure and build QEMU in build/qemu/build (or build/qemu/build-asan with
 # "asan"): qemu-system-x86_64, qemu-img and the qtests the project runs.
+# "base" builds the unpatched base commit in build/qemu-base/build, for
+# benchmarks that compare the series against it.
 # Firmware comes from Debian's seabios, qemu-system-data and ipxe-qemu.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -11,23 +13,35 @@ FIRMWARE_DIRS="/usr/share/qemu /usr/share/seabios /usr/lib/ipxe/qemu"
 CONF=(--python=/usr/bin/python3 --target-list=x86_64-softmmu
       --disable-download --disable-install-blobs --disable-docs
       "--firmwarepath=$(echo $FIRMWARE_DIRS | tr ' ' ':')")
+src=$TREE
 case $variant in
     default) dir=build ;;
     asan)    dir=build-asan
              CONF+=(--enable-asan --enable-ubsan --disable-werror) ;;
-    *)       die build "unknown build variant '$variant' (default or asan)" ;;
+    base)    dir=build; src=$BUILD/qemu-base ;;
+    *)       die build "unknown build variant '$variant' (default, asan or base)" ;;
 esac
 
 [ -d "$TREE/.git" ] || "$ROOT/scripts/tree.sh" || exit 1
-B=$TREE/$dir
+if [ "$variant" = base ]; then
+    # A plain copy of the base commit, refreshed if the base changes.
+    rev=$(git -C "$TREE" rev-parse base)
+    if [ "$(cat "$src/.base-rev" 2>/dev/null)" != "$rev" ]; then
+        step build "extracting the unpatched base into build/qemu-base"
+        rm -rf "$src" && mkdir -p "$src"
+        git -C "$TREE" archive base | tar -x -C "$src"
+        echo "$rev" > "$src/.base-rev"
+    fi
+fi
+B=$src/$dir
 stamp=$B/.configure-args
 want="${CONF[*]}"
 if [ ! -f "$B/build.ninja" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    step build "configuring $variant in build/qemu/$dir"
+    step build "configuring $variant in ${B#$ROOT/}"
     mkdir -p "$B"
     (cd "$B" && ../configure "${CONF[@]}" > configure.log 2>&1) || {
         tail -20 "$B/configure.log" >&2
-        die build "configure failed (full log: build/qemu/$dir/configure.log); 'make deps' installs what it needs"
+        die build "configure failed (full log: ${B#$ROOT/}/configure.log); 'make deps' installs what it needs"
     }
     echo "$want" > "$stamp"
 fi
@@ -37,7 +51,7 @@ step build "building ($variant): $targets"
 # One build at a time on this tree (2 cores): wait for any other holder.
 flock "$BUILD/.build-lock" ninja -C "$B" $targets > "$B/ninja.log" 2>&1 || {
     grep -E 'error|Error' "$B/ninja.log" | head -20 >&2
-    die build "compilation failed (full log: build/qemu/$dir/ninja.log)"
+    die build "compilation failed (full log: ${B#$ROOT/}/ninja.log)"
 }
 
 # A build-dir QEMU looks for firmware under qemu-bundle/<firmwarepath>.

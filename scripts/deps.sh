@@ -32,7 +32,8 @@ PKGS="build-essential pkg-config git dpkg-dev xz-utils ca-certificates
       libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev libfdt-dev
       flex bison ninja-build python3-venv python3-setuptools
       seabios qemu-system-data ipxe-qemu
-      linux-image-amd64 busybox-static cpio kmod"
+      linux-image-amd64 busybox-static cpio kmod
+      python3-matplotlib"
 # Packages wanted from bookworm-backports (meson >= 1.5)
 BPO_PKGS="meson python3-pycotap"
 
