@@ -2,13 +2,14 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps base tree export build check check-full bisect-check demo apply help
+.PHONY: all deps base tree export build check check-full bisect-check demo bench apply help
 
 all: help
 
 help:
 	@echo "make demo        build if needed and run the hot-swap demo"
 	@echo "make check       set up, build and run the tests (what CI runs)"
+	@echo "make bench       measure hotplug latency, throughput and memory (table + PNG)"
 	@echo "make deps|base|tree|build|export|check-full|bisect-check"
 	@echo "make apply QEMU_SRC=/path/to/qemu"
 
@@ -40,6 +41,9 @@ bisect-check:
 
 demo:
 	@$(S)/demo.sh
+
+bench:
+	@$(S)/bench.sh
 
 apply:
 	@$(S)/apply.sh "$(QEMU_SRC)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make check: set up whatever is missing, then checkpatch every patch, run
-# the existing NVMe qtests and every qtest the series adds (also against an
-# ASan/UBSan build of QEMU).  Ends with "N passed, N failed".
+# the existing NVMe qtests, every qtest the series adds and the functional
+# tests it adds (Linux guest), also against an ASan/UBSan build of QEMU.
+# Ends with "N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,6 +20,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 "$ROOT/scripts/base.sh" || exit 1
 "$ROOT/scripts/tree.sh" --if-needed || exit 1
+"$ROOT/scripts/guest-assets.sh" || exit 1
 
 B=$TREE/build
 BA=$TREE/build-asan
@@ -43,7 +45,7 @@ for p in $(series_patches); do
     fi
 done
 
-# Run a TAP-speaking qtest binary; count its results.
+# Run a TAP-speaking test program; count its results.
 # run_tap NAME QEMU_BINARY COMMAND...
 run_tap() {
     local name=$1 qemu=$2 log ok nok rc
@@ -52,7 +54,7 @@ run_tap() {
     echo "==> [check] $name"
     (cd "$B" && QTEST_QEMU_BINARY=$qemu QTEST_QEMU_IMG=./qemu-img \
         QTEST_QEMU_STORAGE_DAEMON_BINARY=./storage-daemon/qemu-storage-daemon \
-        timeout 1200 "$@" --tap) > "$log" 2>&1
+        timeout 1200 "$@") > "$log" 2>&1
     rc=$?
     ok=$(grep -c '^ok ' "$log")
     nok=$(grep -c '^not ok ' "$log")
@@ -71,15 +73,36 @@ run_tap() {
 NVME=/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus/nvme
 run_tap "qos-test nvme" ./qemu-system-x86_64 ./tests/qtest/qos-test \
     -p $NVME/nvme-tests/reg-read -p $NVME/nvme-tests/oob-cmb-access \
-    -p $NVME/nvme-tests/pmr-test-access -p $NVME/pci-device/pci-device-tests/nop
+    -p $NVME/nvme-tests/pmr-test-access -p $NVME/pci-device/pci-device-tests/nop \
+    --tap
 
 # 3. every qtest the series adds, with the normal and the ASan/UBSan QEMU
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 for t in $added_qtests; do
-    run_tap "$(basename "$t")" ./qemu-system-x86_64 "./$t"
+    run_tap "$(basename "$t")" ./qemu-system-x86_64 "./$t" --tap
     if [ "${CHECK_ASAN:-1}" = 1 ]; then
-        run_tap "$(basename "$t") (asan)" "$BA/qemu-system-x86_64" "./$t"
+        run_tap "$(basename "$t") (asan)" "$BA/qemu-system-x86_64" "./$t" --tap
+    fi
+done
+
+# 4. every functional test the series adds (a Linux guest), with both QEMUs;
+# its guest packages were put in the test cache by guest-assets.sh
+export QEMU_TEST_CACHE_DIR=${QEMU_TEST_CACHE_DIR:-$BUILD/cache/functional}
+added_functional=$(git -C "$TREE" diff --name-only --diff-filter=A base..HEAD \
+                   -- 'tests/functional/*/test_*.py')
+run_functional() {
+    local name=$1 build=$2 test=$3
+    run_tap "$name" "$build/qemu-system-x86_64" env \
+        QEMU_TEST_QEMU_BINARY="$build/qemu-system-x86_64" \
+        QEMU_TEST_QEMU_IMG="$B/qemu-img" QEMU_BUILD_ROOT="$build" \
+        PYTHONPATH="$TREE/python:$TREE/tests/functional" \
+        "$B/pyvenv/bin/python3" "$TREE/$test"
+}
+for t in $added_functional; do
+    run_functional "$(basename "$t" .py)" "$B" "$t"
+    if [ "${CHECK_ASAN:-1}" = 1 ]; then
+        run_functional "$(basename "$t" .py) (asan)" "$BA" "$t"
     fi
 done
 
