@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# make bench: build the series and the unpatched base if needed, boot a
+# small Linux guest and measure (scripts/bench.py): namespace vs controller
+# hotplug latency, device_del with reads in flight, sequential-read
+# throughput against the base, QEMU RSS over 1000 add/remove cycles.
+# Writes build/bench/results.md, results.json and bench.png.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# build_note SRC DIR: scripts/build.sh is silent while it compiles, so say
+# beforehand if it has work to do: no build yet, or sources in SRC newer
+# than the binary (a hint from mtimes, not ninja's exact answer).
+build_note() {
+    local src=$1 dir=$2 bin=$2/qemu-system-x86_64 newer
+    if [ ! -f "$dir/build.ninja" ] || [ ! -x "$bin" ]; then
+        step build "QEMU is not built in ${dir#$ROOT/} yet: configuring and building may take ~5 minutes (more on a slow machine)"
+        return 0
+    fi
+    newer=$(find "$src" \( -path "$src/build" -o -path "$src/build-asan" -o -path "$src/.git" \) \
+            -prune -o -type f -newer "$bin" -print -quit 2>/dev/null || true)
+    if [ -n "$newer" ]; then
+        step build "sources changed since the last build (e.g. ${newer#$src/}): rebuilding may take ~5 minutes"
+    fi
+}
+
+[ "$(id -u)" = 0 ] && { "$ROOT/scripts/deps.sh" || exit 1; }
+"$ROOT/scripts/base.sh" || exit 1
+"$ROOT/scripts/tree.sh" --if-needed || exit 1
+build_note "$TREE" "$TREE/build"
+"$ROOT/scripts/build.sh" default || exit 1
+if [ "$(cat "$BUILD/qemu-base/.base-rev" 2>/dev/null)" != "$(git -C "$TREE" rev-parse base)" ]; then
+    step build "the unpatched base is not built yet: this may take ~5 minutes (more on a slow machine)"
+else
+    build_note "$BUILD/qemu-base" "$BUILD/qemu-base/build"
+fi
+"$ROOT/scripts/build.sh" base || exit 1
+"$ROOT/scripts/guest-assets.sh" || exit 1
+
+PY=$TREE/build/pyvenv/bin/python3
+[ -x "$PY" ] || die bench "$PY missing: the QEMU build did not create its python venv (run make build)"
+step bench "measuring (about 7 minutes under TCG; progress below)"
+exec "$PY" "$ROOT/scripts/bench.py" "$TREE/build" "$BUILD/qemu-base/build"
