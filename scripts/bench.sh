@@ -22,5 +22,5 @@ fi
 
 PY=$TREE/build/pyvenv/bin/python3
 [ -x "$PY" ] || die bench "$PY missing: the QEMU build did not create its python venv (run make build)"
-step bench "measuring (about 7 minutes under TCG; progress below)"
+step bench "measuring (about 9 minutes under TCG; progress below)"
 exec "$PY" "$ROOT/scripts/bench.py" "$TREE/build" "$BUILD/qemu-base/build"

@@ -323,10 +323,13 @@ def run_demo(qemu_bin, work):
     say(f'{INDENT}QEMU  {os.path.relpath(qemu_bin, ROOT)}')
     guest = guest_kernel(os.path.join(BUILD, 'guest'))
     accel = nvme_guest.probe_accel(qemu_bin, guest)
+    why = ''
+    if os.getenv('QEMU_TEST_NVME_ACCEL'):
+        why = ' (set by QEMU_TEST_NVME_ACCEL)'
+    elif accel == 'tcg' and os.path.exists('/dev/kvm'):
+        why = ' (KVM did not boot the guest here)'
     say(f'{INDENT}guest Linux {guest.release} + busybox initramfs, 1 vCPU, '
-        f'512 MiB, accelerator {accel}'
-        + (' (KVM did not boot the guest here)' if accel == 'tcg' and
-           os.path.exists('/dev/kvm') else ''))
+        f'512 MiB, accelerator {accel}{why}')
     say(f'{INDENT}files {os.path.relpath(work, ROOT)}/ '
         '(images, console.log, demo.log)')
 
@@ -492,6 +495,8 @@ def _steps(g, state, step_args, summary):
                'tail -2', check=False)
     for line in err.splitlines():
         say(f'{INDENT}  dmesg: {line.strip()}')
+    say(f'{INDENT}(sct 0x2 / sc 0x81: QEMU fails I/O to a namespace without '
+        'a medium with Unrecovered Read Error; Linux returns ENODATA)')
     disks = show_disks(g)
     if not disks or disks[0][0] != 'nvme0n1' or disks[0][2] is not None:
         raise DemoError('after drive_del, reads of /dev/nvme0n1 should fail')
