@@ -15,5 +15,5 @@ build_note "$TREE" "$TREE/build"
 
 PY=$TREE/build/pyvenv/bin/python3
 [ -x "$PY" ] || die demo "$PY missing: the QEMU build did not create its python venv (run make build)"
-step demo "booting the guest and swapping drives (about 15 s under TCG)"
+step demo "booting the guest and swapping drives (about 10 s under TCG)"
 exec "$PY" "$ROOT/scripts/demo.py" "$TREE/build"
