@@ -7,11 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ "$(id -u)" = 0 ] && { "$ROOT/scripts/deps.sh" || exit 1; }
-"$ROOT/scripts/base.sh" || exit 1
-"$ROOT/scripts/tree.sh" --if-needed || exit 1
-build_note "$TREE" "$TREE/build"
-"$ROOT/scripts/build.sh" default || exit 1
+prepare_build
 if [ "$(cat "$BUILD/qemu-base/.base-rev" 2>/dev/null)" != "$(git -C "$TREE" rev-parse base)" ]; then
     step build "the unpatched base is not built yet: this may take ~5 minutes (more on a slow machine)"
 else

@@ -551,6 +551,16 @@ def _steps(g, state, step_args, summary):
     state['step'] = 'shutdown'
 
 
+def log_to(outdir, logname):
+    """Send the QMP/QEMU log to outdir/logname and the guest console to
+    outdir/console.log."""
+    logging.basicConfig(filename=os.path.join(outdir, logname),
+                        level=logging.DEBUG,
+                        format='%(asctime)s %(name)s %(message)s')
+    logging.getLogger('console').addHandler(
+        logging.FileHandler(os.path.join(outdir, 'console.log')))
+
+
 def main():
     qemu_build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(TREE,
                                                                    'build')
@@ -562,11 +572,7 @@ def main():
     work = os.path.join(BUILD, 'demo')
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    logging.basicConfig(filename=os.path.join(work, 'demo.log'),
-                        level=logging.DEBUG,
-                        format='%(asctime)s %(name)s %(message)s')
-    logging.getLogger('console').addHandler(
-        logging.FileHandler(os.path.join(work, 'console.log')))
+    log_to(work, 'demo.log')
     try:
         run_demo(qemu_bin, work)
     except Reported:

@@ -6,11 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ "$(id -u)" = 0 ] && { "$ROOT/scripts/deps.sh" || exit 1; }
-"$ROOT/scripts/base.sh" || exit 1
-"$ROOT/scripts/tree.sh" --if-needed || exit 1
-build_note "$TREE" "$TREE/build"
-"$ROOT/scripts/build.sh" default || exit 1
+prepare_build
 "$ROOT/scripts/guest-assets.sh" || exit 1
 
 PY=$TREE/build/pyvenv/bin/python3

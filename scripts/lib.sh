@@ -29,3 +29,13 @@ build_note() {
         step build "sources changed since the last build (e.g. ${newer#$src/}): rebuilding may take ~5 minutes"
     fi
 }
+
+# Everything up to a built QEMU with the series: deps (as root), the base
+# source, the tree and the default build, saying first if it will be long.
+prepare_build() {
+    [ "$(id -u)" = 0 ] && { "$ROOT/scripts/deps.sh" || exit 1; }
+    "$ROOT/scripts/base.sh" || exit 1
+    "$ROOT/scripts/tree.sh" --if-needed || exit 1
+    build_note "$TREE" "$TREE/build"
+    "$ROOT/scripts/build.sh" default || exit 1
+}
