@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps base tree export build check check-full bisect-check demo bench apply help
+.PHONY: all deps base tree export build check check-full bisect-check demo bench stress apply help
 
 all: help
 
@@ -10,6 +10,7 @@ help:
 	@echo "make demo        build if needed and run the hot-swap demo"
 	@echo "make check       set up, build and run the tests (what CI runs)"
 	@echo "make bench       measure hotplug latency, throughput and memory (table + PNG)"
+	@echo "make stress      long seeded NVMe hotplug stress runs (SEEDS=1,2,3 OPS=10000)"
 	@echo "make deps|base|tree|build|export|check-full|bisect-check"
 	@echo "make apply QEMU_SRC=/path/to/qemu"
 
@@ -44,6 +45,9 @@ demo:
 
 bench:
 	@$(S)/bench.sh
+
+stress:
+	@SEEDS="$(SEEDS)" OPS="$(OPS)" $(S)/stress.sh
 
 apply:
 	@$(S)/apply.sh "$(QEMU_SRC)"

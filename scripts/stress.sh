@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# make stress [SEEDS=1,2,3] [OPS=10000] [ASAN=1]: long runs of the seeded
+# NVMe hotplug stress qtest (tests/qtest/nvme-stress-test) against the
+# ASan/UBSan build (ASAN=0: the normal one).  make check runs a few short
+# seeds of the same test; a failure prints the seed and operation to replay
+# with SEEDS=<seed>.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+SEEDS=${SEEDS:-1,2,3}
+OPS=${OPS:-10000}
+ASAN=${ASAN:-1}
+case $OPS in ''|*[!0-9]*) die stress "OPS must be a number of operations, not '$OPS'" ;; esac
+case $SEEDS in ''|*[!0-9,]*) die stress "SEEDS must be numbers separated by commas, not '$SEEDS'" ;; esac
+
+prepare_build
+"$ROOT/scripts/build.sh" default tests/qtest/nvme-stress-test || exit 1
+qemu=./qemu-system-x86_64
+if [ "$ASAN" = 1 ]; then
+    "$ROOT/scripts/build.sh" asan || exit 1
+    qemu=$TREE/build-asan/qemu-system-x86_64
+fi
+
+step stress "seeds $SEEDS, $OPS operations each, $( [ "$ASAN" = 1 ] && echo "ASan/UBSan" || echo normal) build"
+cd "$TREE/build"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+NVME_STRESS_SEEDS=$SEEDS NVME_STRESS_OPS=$OPS QTEST_QEMU_BINARY=$qemu \
+    QTEST_QEMU_IMG=./qemu-img ./tests/qtest/nvme-stress-test --tap
