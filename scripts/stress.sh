@@ -11,7 +11,7 @@ SEEDS=${SEEDS:-1,2,3}
 OPS=${OPS:-10000}
 ASAN=${ASAN:-1}
 case $OPS in ''|*[!0-9]*) die stress "OPS must be a number of operations, not '$OPS'" ;; esac
-case $SEEDS in ''|*[!0-9,]*) die stress "SEEDS must be numbers separated by commas, not '$SEEDS'" ;; esac
+case $SEEDS in ""|*[!0-9,-]*) die stress "SEEDS must be seeds and ranges separated by commas (7 or 1,5,9-12), not '$SEEDS'" ;; esac
 
 prepare_build
 "$ROOT/scripts/build.sh" default tests/qtest/nvme-stress-test || exit 1
