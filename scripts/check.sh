@@ -76,9 +76,26 @@ run_tap "qos-test nvme" ./qemu-system-x86_64 ./tests/qtest/qos-test \
     -p $NVME/nvme-tests/pmr-test-access -p $NVME/pci-device/pci-device-tests/nop \
     --tap
 
-# 3. every qtest the series adds, with the normal and the ASan/UBSan QEMU
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# 2b. the qos-test cases the series adds to the virtio-blk and virtio-scsi
+# tests, with the normal and the ASan/UBSan QEMU
+PCI=/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus
+VBLK=$PCI/virtio-blk-pci/virtio-blk/virtio-blk-tests
+VSCSI=$PCI/virtio-scsi-pci/virtio-scsi/virtio-scsi-tests
+qos_added="-p $VBLK/medium-swap -p $VBLK/medium-swap-fails-held-write
+           -p $VSCSI/medium-swap-unit-attention"
+# shellcheck disable=SC2086
+run_tap "qos-test medium swap" ./qemu-system-x86_64 ./tests/qtest/qos-test \
+    $qos_added --tap
+if [ "${CHECK_ASAN:-1}" = 1 ]; then
+    # shellcheck disable=SC2086
+    run_tap "qos-test medium swap (asan)" "$BA/qemu-system-x86_64" \
+        ./tests/qtest/qos-test $qos_added --tap
+fi
+
+# 3. every qtest the series adds, with the normal and the ASan/UBSan QEMU
 for t in $added_qtests; do
     run_tap "$(basename "$t")" ./qemu-system-x86_64 "./$t" --tap
     if [ "${CHECK_ASAN:-1}" = 1 ]; then
