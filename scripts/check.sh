@@ -84,8 +84,11 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 PCI=/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus
 VBLK=$PCI/virtio-blk-pci/virtio-blk/virtio-blk-tests
 VSCSI=$PCI/virtio-scsi-pci/virtio-scsi/virtio-scsi-tests
-qos_added="-p $VBLK/medium-swap -p $VBLK/medium-swap-fails-held-write
-           -p $VSCSI/medium-swap-unit-attention"
+qos_added="-p $VBLK/config-after-drive-del
+           -p $VBLK/medium-swap -p $VBLK/medium-swap-fails-held-write
+           -p $VSCSI/medium-swap-unit-attention
+           -p $VSCSI/medium-swap-capacity-unit-attentions
+           -p $VSCSI/medium-swap-fails-held-write"
 # shellcheck disable=SC2086
 run_tap "qos-test medium swap" ./qemu-system-x86_64 ./tests/qtest/qos-test \
     $qos_added --tap
