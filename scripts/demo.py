@@ -45,12 +45,6 @@ MiB = 1024 * 1024
 # The guest polls every this many seconds (read -t on a FIFO: no fork).
 POLL = 0.002
 
-# Native PCIe hotplug on q35's root ports (the default, ACPI hotplug, does
-# not report slot state, and with it Linux's AER recovery of a root port
-# fails; see test_nvme_hotswap.py).
-NATIVE_HOTPLUG = ['-global',
-                  'ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off']
-
 
 class DemoError(Exception):
     """A step did not do what it should; the message says what."""
@@ -338,7 +332,6 @@ def run_demo(qemu_bin, work):
         fill(os.path.join(work, f'disk-{k}.img'), TAGS[k], SIZES[k])
 
     step_args = [
-        *NATIVE_HOTPLUG,
         '-device', 'pcie-root-port,id=rp0,chassis=1,bus=pcie.0',
         '-device', 'nvme-subsys,id=subsys0,nqn=nqn.2026-01.org.qemu:demo',
         '-device', 'nvme,id=nvme0,serial=DEMO0001,subsys=subsys0,bus=rp0',
