@@ -14,7 +14,7 @@ else
     build_note "$BUILD/qemu-base" "$BUILD/qemu-base/build"
 fi
 "$ROOT/scripts/build.sh" base || exit 1
-"$ROOT/scripts/guest-assets.sh" || exit 1
+guest_assets
 
 PY=$TREE/build/pyvenv/bin/python3
 [ -x "$PY" ] || die bench "$PY missing: the QEMU build did not create its python venv (run make build)"

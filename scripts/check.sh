@@ -20,7 +20,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 "$ROOT/scripts/base.sh" || exit 1
 "$ROOT/scripts/tree.sh" --if-needed || exit 1
-"$ROOT/scripts/guest-assets.sh" || exit 1
+guest_assets
 
 B=$TREE/build
 BA=$TREE/build-asan

@@ -7,7 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 prepare_build
-"$ROOT/scripts/guest-assets.sh" || exit 1
+guest_assets
 
 PY=$TREE/build/pyvenv/bin/python3
 [ -x "$PY" ] || die demo "$PY missing: the QEMU build did not create its python venv (run make build)"

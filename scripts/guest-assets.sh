@@ -9,11 +9,32 @@ set -euo pipefail
 
 CACHE=${QEMU_TEST_CACHE_DIR:-$BUILD/cache/functional}
 DEBS=$BUILD/cache/debs
-# package=version sha256
-ASSETS="linux-image-6.1.0-56-amd64=6.1.192-2 a86e2049672f52354c4536a089203b6c82639420424d31c91cf31a181fd4d8f1
+# package=version sha256; GUEST_KERNEL_PIN overrides the kernel's (to test
+# the fallback below with a version that does not exist)
+ASSETS="${GUEST_KERNEL_PIN:-linux-image-6.1.0-56-amd64=6.1.192-2} a86e2049672f52354c4536a089203b6c82639420424d31c91cf31a181fd4d8f1
 busybox-static=1:1.35.0-4+deb12u1+b1 3d3fdbe91d4660c873e14b092c213fe81c1da6362daa236eb25d0171eb108744"
 
+# Debian drops superseded kernel packages from its archive.  When the
+# pinned one is gone, take the kernel that linux-image-amd64 of the same
+# release depends on now: apt checks it against the signed archive, not
+# against a pin, and the tests find it through $GUEST_KERNEL_FALLBACK.
+kernel_fallback() {
+    local pinned=$1 cur deb
+    cur=$(apt-cache depends linux-image-amd64 2>/dev/null |
+          awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+    [ -n "$cur" ] ||
+        die guest "$pinned is no longer in the archive, and apt knows no linux-image-amd64 to fall back to (run make deps)"
+    rm -f "$DEBS/${cur}_"*.deb
+    (cd "$DEBS" && apt-get download -q "$cur") >/dev/null 2>&1 ||
+        die guest "$pinned is no longer in the archive, and apt-get download $cur failed too"
+    deb=$(ls "$DEBS/${cur}_"*_amd64.deb | head -1)
+    cp "$deb" "$GUEST_KERNEL_FALLBACK.tmp" &&
+        mv "$GUEST_KERNEL_FALLBACK.tmp" "$GUEST_KERNEL_FALLBACK"
+    step guest "$pinned is no longer in the archive: using $(basename "$deb"), the current linux-image-amd64 kernel (verified by apt, not by the pin)"
+}
+
 mkdir -p "$CACHE/download" "$DEBS"
+rm -f "$GUEST_KERNEL_FALLBACK"
 while read -r pkgver sha; do
     dst=$CACHE/download/$sha
     if [ -f "$dst" ] && echo "$sha  $dst" | sha256sum -c --status; then
@@ -25,8 +46,12 @@ while read -r pkgver sha; do
     deb=$(ls "$DEBS/${pkg}_"*"${ver#*:}_amd64.deb" 2>/dev/null | head -1 || true)
     if [ -z "$deb" ] || ! echo "$sha  $deb" | sha256sum -c --status; then
         step guest "downloading $pkgver with apt"
-        (cd "$DEBS" && apt-get download -q "$pkgver") >/dev/null 2>&1 ||
+        if ! (cd "$DEBS" && apt-get download -q "$pkgver") >/dev/null 2>&1; then
+            case $pkg in
+            linux-image-*) kernel_fallback "$pkgver"; continue ;;
+            esac
             die guest "apt-get download $pkgver failed (is the version still in the archive? see scripts/deps.sh)"
+        fi
         deb=$(ls "$DEBS/${pkg}_"*"${ver#*:}_amd64.deb" | head -1)
     fi
     echo "$sha  $deb" | sha256sum -c --status ||

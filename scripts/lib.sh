@@ -5,6 +5,20 @@ TREE=$BUILD/qemu
 QEMU_VERSION=1:10.2.2+ds-1
 QEMU_UPSTREAM=10.2.2
 
+# The guest kernel package guest-assets.sh took when the pinned one was no
+# longer in the archive.
+GUEST_KERNEL_FALLBACK=$BUILD/cache/guest-kernel-fallback.deb
+
+# guest_assets: the guest's packages in the test cache; if the kernel is
+# the fallback, the functional test, demo and bench boot it
+# ($QEMU_TEST_NVME_KERNEL_DEB, which a user may also set to a kernel .deb).
+guest_assets() {
+    "$ROOT/scripts/guest-assets.sh" || exit 1
+    if [ -f "$GUEST_KERNEL_FALLBACK" ]; then
+        export QEMU_TEST_NVME_KERNEL_DEB=$GUEST_KERNEL_FALLBACK
+    fi
+}
+
 step() { printf '==> [%s] %s\n' "$1" "$2"; }
 die() { printf 'ERROR [%s]: %s\n' "$1" "$2" >&2; exit 1; }
 
