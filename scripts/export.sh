@@ -26,7 +26,7 @@ git -C "$TREE" format-patch -q --zero-commit --no-signature -N --no-renames \
     --subject-prefix=PATCH -o "$tmp" base..HEAD
 for f in "$tmp"/*.patch; do
     [ -e "$f" ] || continue
-    EXPORT_IDENT="$name <$email>" python3 "$ROOT/scripts/sign-patch.py" "$f" ||
+    EXPORT_NAME=$name EXPORT_EMAIL=$email python3 "$ROOT/scripts/sign-patch.py" "$f" ||
         die export "could not sign $(basename "$f")"
 done
 rm -f "$ROOT"/patches/[0-9][0-9][0-9][0-9]-*.patch

@@ -19,18 +19,23 @@ busybox-static=1:1.35.0-4+deb12u1+b1 3d3fdbe91d4660c873e14b092c213fe81c1da6362da
 # release depends on now: apt checks it against the signed archive, not
 # against a pin, and the tests find it through $GUEST_KERNEL_FALLBACK.
 kernel_fallback() {
-    local pinned=$1 cur deb
-    cur=$(apt-cache depends linux-image-amd64 2>/dev/null |
-          awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+    local pinned=$1 cur ver deb
+    cur=$(apt-cache depends linux-image-amd64 2>/dev/null </dev/null |
+          awk '/Depends: linux-image-[0-9]/ { print $2; exit }' || true)
     [ -n "$cur" ] ||
-        die guest "$pinned is no longer in the archive, and apt knows no linux-image-amd64 to fall back to (run make deps)"
-    rm -f "$DEBS/${cur}_"*.deb
-    (cd "$DEBS" && apt-get download -q "$cur") >/dev/null 2>&1 ||
-        die guest "$pinned is no longer in the archive, and apt-get download $cur failed too"
-    deb=$(ls "$DEBS/${cur}_"*_amd64.deb | head -1)
+        die guest "apt-get download $pinned failed, and apt knows no linux-image-amd64 to fall back to (run make deps, check the network)"
+    ver=$(apt-cache policy "$cur" 2>/dev/null </dev/null |
+          awk '/Candidate:/ { print $2; exit }' || true)
+    deb=$(ls "$DEBS/${cur}_${ver#*:}_amd64.deb" 2>/dev/null || true)
+    if [ -z "$deb" ]; then
+        (cd "$DEBS" && apt-get download -q "$cur") >/dev/null 2>&1 </dev/null ||
+            die guest "apt-get download $pinned failed, and so did apt-get download $cur (check the network)"
+        deb=$(ls "$DEBS/${cur}_"*_amd64.deb 2>/dev/null | head -1 || true)
+    fi
+    [ -n "$deb" ] || die guest "apt-get download $cur wrote no .deb in ${DEBS#$ROOT/}"
     cp "$deb" "$GUEST_KERNEL_FALLBACK.tmp" &&
         mv "$GUEST_KERNEL_FALLBACK.tmp" "$GUEST_KERNEL_FALLBACK"
-    step guest "$pinned is no longer in the archive: using $(basename "$deb"), the current linux-image-amd64 kernel (verified by apt, not by the pin)"
+    step guest "$pinned could not be downloaded (no longer in the archive?): using $(basename "$deb"), the kernel linux-image-amd64 depends on now (verified by apt, not by the pin)"
 }
 
 mkdir -p "$CACHE/download" "$DEBS"
@@ -46,7 +51,7 @@ while read -r pkgver sha; do
     deb=$(ls "$DEBS/${pkg}_"*"${ver#*:}_amd64.deb" 2>/dev/null | head -1 || true)
     if [ -z "$deb" ] || ! echo "$sha  $deb" | sha256sum -c --status; then
         step guest "downloading $pkgver with apt"
-        if ! (cd "$DEBS" && apt-get download -q "$pkgver") >/dev/null 2>&1; then
+        if ! (cd "$DEBS" && apt-get download -q "$pkgver") >/dev/null 2>&1 </dev/null; then
             case $pkg in
             linux-image-*) kernel_fallback "$pkgver"; continue ;;
             esac

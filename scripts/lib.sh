@@ -15,7 +15,7 @@ GUEST_KERNEL_FALLBACK=$BUILD/cache/guest-kernel-fallback.deb
 guest_assets() {
     "$ROOT/scripts/guest-assets.sh" || exit 1
     if [ -f "$GUEST_KERNEL_FALLBACK" ]; then
-        export QEMU_TEST_NVME_KERNEL_DEB=$GUEST_KERNEL_FALLBACK
+        export QEMU_TEST_NVME_KERNEL_DEB=${QEMU_TEST_NVME_KERNEL_DEB:-$GUEST_KERNEL_FALLBACK}
     fi
 }
 
