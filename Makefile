@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps base tree export build check check-full bisect-check demo bench stress apply help
+.PHONY: all deps base tree export build check check-full bisect-check topic-check demo bench stress apply help
 
 all: help
 
@@ -11,8 +11,8 @@ help:
 	@echo "make check       set up, build and run the tests (what CI runs)"
 	@echo "make bench       measure hotplug latency, throughput and memory (table + PNG)"
 	@echo "make stress      long seeded NVMe hotplug stress runs (SEEDS=1,2,3 OPS=10000)"
-	@echo "make deps|base|tree|build|export|check-full|bisect-check"
-	@echo "make apply QEMU_SRC=/path/to/qemu"
+	@echo "make deps|base|tree|build|export|check-full|bisect-check|topic-check"
+	@echo "make apply QEMU_SRC=/path/to/qemu [SERIES=nvme|drive-insert|hotplug-state]"
 
 deps:
 	@$(S)/deps.sh
@@ -40,6 +40,9 @@ check-full: build
 bisect-check:
 	@$(S)/bisect-check.sh
 
+topic-check:
+	@$(S)/bisect-check.sh --topics
+
 demo:
 	@$(S)/demo.sh
 
@@ -50,4 +53,4 @@ stress:
 	@SEEDS="$(SEEDS)" OPS="$(OPS)" $(S)/stress.sh
 
 apply:
-	@$(S)/apply.sh "$(QEMU_SRC)"
+	@$(S)/apply.sh "$(QEMU_SRC)" "$(SERIES)"

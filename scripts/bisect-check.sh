@@ -2,8 +2,14 @@
 # make bisect-check: build every commit of the series in build/qemu on its
 # own and run the series' qtests against it; the tree is put back on its
 # branch afterwards.  Prints one line per patch.
+# make topic-check (--topics): the same at the end of each topic series
+# only, with its functional tests too: each topic passes its own tests
+# without the ones after it.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+
+topics=0
+[ "${1:-}" = "--topics" ] && topics=1
 
 [ -d "$TREE/.git" ] || die bisect-check "build/qemu does not exist: run 'make tree' first"
 [ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] \
@@ -12,23 +18,47 @@ branch=$(git -C "$TREE" symbolic-ref -q --short HEAD) \
     || die bisect-check "build/qemu is not on a branch"
 trap 'git -C "$TREE" checkout -q "$branch"' EXIT
 
+if [ $topics = 1 ]; then
+    "$ROOT/scripts/tree.sh" --if-needed >/dev/null || exit 1
+    guest_assets
+    export QEMU_TEST_CACHE_DIR=${QEMU_TEST_CACHE_DIR:-$BUILD/cache/functional}
+    commits=""
+    for t in "${TOPICS[@]:0:${#TOPICS[@]}-1}"; do
+        commits+=" $(git -C "$TREE" rev-parse "topic/$t")"
+    done
+    commits+=" $(git -C "$TREE" rev-parse "$branch")"
+else
+    commits=$(git -C "$TREE" rev-list --reverse base..HEAD)
+fi
+
+B=$TREE/build
 bad=0
-for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
+for c in $commits; do
     git -C "$TREE" checkout -q "$c"
     subj=$(git -C "$TREE" log -1 --format=%s)
-    tests=$(git -C "$TREE" diff --name-only --diff-filter=A base.."$c" -- \
-            'tests/qtest/*-test.c' | sed -e 's,\.c$,,')
-    if ! flock "$BUILD/.build-lock" ninja -C "$TREE/build" qemu-system-x86_64 \
+    tests=$(added_qtests "$c")
+    if ! flock "$BUILD/.build-lock" ninja -C "$B" qemu-system-x86_64 \
             qemu-img $tests > "$BUILD/bisect-build.log" 2>&1; then
         echo "BUILD FAILED  $subj"; bad=1; continue
     fi
     ok=0; nok=0
     for t in $tests; do
-        out=$(cd "$TREE/build" && QTEST_QEMU_BINARY=./qemu-system-x86_64 \
+        out=$(cd "$B" && QTEST_QEMU_BINARY=./qemu-system-x86_64 \
               QTEST_QEMU_IMG=./qemu-img timeout 600 "./$t" --tap 2>&1)
         ok=$((ok + $(grep -c '^ok ' <<<"$out")))
         nok=$((nok + $(grep -cE '^not ok |^Bail out' <<<"$out")))
     done
+    if [ $topics = 1 ]; then
+        for t in $(added_functional "$c"); do
+            out=$(QEMU_TEST_QEMU_BINARY="$B/qemu-system-x86_64" \
+                  QEMU_TEST_QEMU_IMG="$B/qemu-img" QEMU_BUILD_ROOT="$B" \
+                  PYTHONPATH="$TREE/python:$TREE/tests/functional" \
+                  timeout 1200 "$B/pyvenv/bin/python3" "$TREE/$t" 2>&1)
+            ok=$((ok + $(grep -c '^ok ' <<<"$out")))
+            nok=$((nok + $(grep -cE '^not ok |^Bail out' <<<"$out")))
+            grep -E '^not ok ' <<<"$out"
+        done
+    fi
     [ $nok = 0 ] || bad=1
     printf '%3d passed, %d failed  %s\n' $ok $nok "$subj"
 done

@@ -22,10 +22,60 @@ guest_assets() {
 step() { printf '==> [%s] %s\n' "$1" "$2"; }
 die() { printf 'ERROR [%s]: %s\n' "$1" "$2" >&2; exit 1; }
 
-# The patch files named by patches/series, in order (comments and blanks skipped).
+# The series is three topic series, applied in this order; each has its
+# directory under patches/ with a cover letter, and needs the ones before it.
+TOPICS=(nvme drive-insert hotplug-state)
+
+# is_topic NAME: NAME is one of TOPICS
+is_topic() {
+    local t
+    for t in "${TOPICS[@]}"; do [ "$t" = "$1" ] && return 0; done
+    return 1
+}
+
+# series_patches [TOPIC]: the patch files named by patches/series (paths
+# relative to patches/), in order; with TOPIC, only up to the end of that
+# topic.  Comments and blank lines are skipped.
 series_patches() {
     [ -f "$ROOT/patches/series" ] || return 0
-    sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$ROOT/patches/series" | awk 'NF { print $1 }'
+    sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$ROOT/patches/series" |
+        awk -v upto="${1:-}" 'NF { split($1, p, "/")
+                                   if (upto != "" && done && p[1] != upto) exit
+                                   if (p[1] == upto) done = 1
+                                   print $1 }'
+}
+
+# am_series DIR TOPIC GIT_AM_OPTION...: git am the series, up to the end of
+# TOPIC (all of it if TOPIC is empty), into the git checkout DIR.  Sets
+# AM_PATCHES to the number applied.  On a patch that does not apply,
+# aborts the git am, sets AM_FAILED to "N (PATCH)" and returns 1; DIR is
+# left for the caller to reset.
+am_series() {
+    local dir=$1 upto=$2 p
+    shift 2
+    AM_PATCHES=0
+    AM_FAILED=""
+    for p in $(series_patches "$upto"); do
+        AM_PATCHES=$((AM_PATCHES + 1))
+        if ! git -C "$dir" am -q "$@" "$ROOT/patches/$p" >/dev/null 2>"$BUILD/am.log"; then
+            git -C "$dir" am --abort >/dev/null 2>&1 || true
+            AM_FAILED="$AM_PATCHES ($p)"
+            return 1
+        fi
+    done
+}
+
+# added_qtests [REV]: the qtest programs (build-relative paths, no .c) the
+# series adds in build/qemu between base and REV (HEAD if not given).
+added_qtests() {
+    git -C "$TREE" diff --name-only --diff-filter=A "base..${1:-HEAD}" -- \
+        'tests/qtest/*-test.c' | sed -e 's,\.c$,,'
+}
+
+# added_functional [REV]: the functional test files the series adds.
+added_functional() {
+    git -C "$TREE" diff --name-only --diff-filter=A "base..${1:-HEAD}" -- \
+        'tests/functional/*/test_*.py'
 }
 
 # build_note SRC DIR: scripts/build.sh is silent while it compiles, so say

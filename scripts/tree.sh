@@ -37,18 +37,26 @@ tree_ids() {
     done
 }
 
-apply_series() {
-    local p n=0
-    for p in $(series_patches); do
-        n=$((n + 1))
-        if ! git_t am -q --keep-cr "$ROOT/patches/$p" >/dev/null 2>"$BUILD/am.log"; then
-            git_t am --abort >/dev/null 2>&1 || true
-            git_t reset -q --hard base
-            cat "$BUILD/am.log" >&2
-            die tree "patch $n ($p) does not apply; build/qemu was reset to 'base'. Fix the patch (or patches/series) and re-run 'make tree'"
-        fi
+# mark_topics: the branch topic/<name> marks the last commit of each topic
+# but the last (which ends at HEAD) in build/qemu (from the topic sizes in patches/series); export reads the
+# topics' ranges from them, and rebases move them along.
+mark_topics() {
+    local t n
+    git_t config rebase.updateRefs true
+    for t in "${TOPICS[@]:0:${#TOPICS[@]}-1}"; do
+        n=$(series_patches "$t" | wc -l)
+        git_t branch -f "topic/$t" "$(git_t rev-list --reverse base..HEAD | sed -n "${n}p")"
     done
-    step tree "applied $n patch(es) on top of 'base'"
+}
+
+apply_series() {
+    if ! am_series "$TREE" "" --keep-cr; then
+        git_t reset -q --hard base
+        cat "$BUILD/am.log" >&2
+        die tree "patch $AM_FAILED does not apply; build/qemu was reset to 'base'. Fix the patch (or patches/series) and re-run 'make tree'"
+    fi
+    mark_topics
+    step tree "applied $AM_PATCHES patch(es) on top of 'base' (topics: ${TOPICS[*]})"
 }
 
 if [ -d "$TREE/.git" ]; then
@@ -62,6 +70,7 @@ if [ -d "$TREE/.git" ]; then
     fi
     s=$(series_ids); t=$(tree_ids)
     if [ "$s" = "$t" ]; then
+        git_t rev-parse -q --verify "topic/${TOPICS[0]}" >/dev/null || mark_topics
         step tree "build/qemu already matches patches/series ($(echo -n "$t" | grep -c . || true) patches)"
         exit 0
     fi
