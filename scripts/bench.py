@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make bench: measure the hot-swap series with a Linux guest.
 
-    bench.py [series build dir] [base build dir]
+    bench.py [series build dir] [unpatched build dir]
     bench.py --plot results.json bench.png     (needs matplotlib only)
 
 One run, one table, printed and written to build/bench/results.md and
@@ -653,7 +653,7 @@ def write_report(r):
         f'{e["date"]}; host {e["cpus"]} cores ({e["cpu_model"]}); '
         f'accelerator **{e["accel"]}**; guest Linux {e["guest"]} + busybox, '
         '1 vCPU, 512 MiB; q35.  Series: `build/qemu/build`, base: '
-        '`build/qemu-base/build`.  Run time '
+        '`build/qemu-unpatched/build`.  Run time '
         f'{e["seconds"] / 60:.1f} min.',
         '',
         md_table,
@@ -846,7 +846,7 @@ def main():
     series = sys.argv[1] if len(sys.argv) > 1 else \
         os.path.join(BUILD, 'qemu', 'build')
     base = sys.argv[2] if len(sys.argv) > 2 else \
-        os.path.join(BUILD, 'qemu-base', 'build')
+        os.path.join(BUILD, 'qemu-unpatched', 'build')
     qemus = {'series': os.path.join(series, 'qemu-system-x86_64'),
              'base': os.path.join(base, 'qemu-system-x86_64')}
     for name, q in qemus.items():

@@ -8,15 +8,15 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 prepare_build
-if [ "$(cat "$BUILD/qemu-base/.base-rev" 2>/dev/null)" != "$(git -C "$TREE" rev-parse base)" ]; then
+if [ "$(cat "$BUILD/qemu-unpatched/.unpatched-rev" 2>/dev/null)" != "$(git -C "$TREE" rev-parse base)" ]; then
     step build "the unpatched base is not built yet: this may take ~5 minutes (more on a slow machine)"
 else
-    build_note "$BUILD/qemu-base" "$BUILD/qemu-base/build"
+    build_note "$BUILD/qemu-unpatched" "$BUILD/qemu-unpatched/build"
 fi
-"$ROOT/scripts/build.sh" base || exit 1
+"$ROOT/scripts/build.sh" unpatched || exit 1
 guest_assets
 
 PY=$TREE/build/pyvenv/bin/python3
 [ -x "$PY" ] || die bench "$PY missing: the QEMU build did not create its python venv (run make build)"
 step bench "measuring (about 9 minutes under TCG; progress below)"
-exec "$PY" "$ROOT/scripts/bench.py" "$TREE/build" "$BUILD/qemu-base/build"
+exec "$PY" "$ROOT/scripts/bench.py" "$TREE/build" "$BUILD/qemu-unpatched/build"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Configure and build QEMU in build/qemu/build (or build/qemu/build-asan with
 # "asan"): qemu-system-x86_64, qemu-img and the qtests the project runs.
-# "base" builds the unpatched base commit in build/qemu-base/build, for
-# benchmarks that compare the series against it.
+# "unpatched" builds the base commit without the series (tag 'unpatched',
+# the same commit as 'base') in build/qemu-unpatched/build, for benchmarks
+# that compare the series against it.
 # Firmware comes from Debian's seabios, qemu-system-data and ipxe-qemu.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -18,19 +19,19 @@ case $variant in
     default) dir=build ;;
     asan)    dir=build-asan
              CONF+=(--enable-asan --enable-ubsan --disable-werror) ;;
-    base)    dir=build; src=$BUILD/qemu-base ;;
-    *)       die build "unknown build variant '$variant' (default, asan or base)" ;;
+    unpatched) dir=build; src=$BUILD/qemu-unpatched ;;
+    *)       die build "unknown build variant '$variant' (default, asan or unpatched)" ;;
 esac
 
 [ -d "$TREE/.git" ] || "$ROOT/scripts/tree.sh" || exit 1
-if [ "$variant" = base ]; then
+if [ "$variant" = unpatched ]; then
     # A plain copy of the base commit, refreshed if the base changes.
     rev=$(git -C "$TREE" rev-parse base)
-    if [ "$(cat "$src/.base-rev" 2>/dev/null)" != "$rev" ]; then
-        step build "extracting the unpatched base into build/qemu-base"
+    if [ "$(cat "$src/.unpatched-rev" 2>/dev/null)" != "$rev" ]; then
+        step build "extracting the unpatched base into build/qemu-unpatched"
         rm -rf "$src" && mkdir -p "$src"
         git -C "$TREE" archive base | tar -x -C "$src"
-        echo "$rev" > "$src/.base-rev"
+        echo "$rev" > "$src/.unpatched-rev"
     fi
 fi
 B=$src/$dir

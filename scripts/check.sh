@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# make check: set up whatever is missing, then checkpatch every patch, run
-# the existing NVMe qtests, every qtest the series adds and the functional
-# tests it adds (Linux guest), also against an ASan/UBSan build of QEMU.
-# Ends with "N passed, N failed".
+# make check: set up whatever is missing, then checkpatch every patch and
+# run, through QEMU's own harness (meson test, as make check-qtest and
+# make check-functional do), the existing NVMe qtests, every qtest and
+# qos-test case the series adds and the functional test it adds (a Linux
+# guest), with the normal build and again with an ASan/UBSan build.
+# Ends with "N passed, N failed", counting test cases.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -21,109 +23,92 @@ fi
 "$ROOT/scripts/base.sh" || exit 1
 "$ROOT/scripts/tree.sh" --if-needed || exit 1
 guest_assets
+export QEMU_TEST_CACHE_DIR=${QEMU_TEST_CACHE_DIR:-$BUILD/cache/functional}
 
-B=$TREE/build
-BA=$TREE/build-asan
-added_qtests=$(git -C "$TREE" diff --name-only --diff-filter=A base..HEAD -- \
-               'tests/qtest/*-test.c' | sed -e 's,\.c$,,')
-"$ROOT/scripts/build.sh" default tests/qtest/qos-test $added_qtests || exit 1
-if [ "${CHECK_ASAN:-1}" = 1 ]; then
-    "$ROOT/scripts/build.sh" asan || exit 1
-fi
+builds=(default)
+[ "${CHECK_ASAN:-1}" = 1 ] && builds+=(asan)
+qtests=$(added_qtests)
+for b in "${builds[@]}"; do
+    "$ROOT/scripts/build.sh" "$b" tests/qtest/qos-test $qtests || exit 1
+done
 
 mkdir -p "$LOGDIR"
 
 # 1. checkpatch on every patch of the series
 for p in $(series_patches); do
-    if (cd "$TREE" && ./scripts/checkpatch.pl -q "$ROOT/patches/$p") \
-            > "$LOGDIR/checkpatch-$p.log" 2>&1; then
+    log=$LOGDIR/checkpatch-${p//\//_}.log
+    if (cd "$TREE" && ./scripts/checkpatch.pl -q "$ROOT/patches/$p") > "$log" 2>&1; then
         pass
         echo "ok checkpatch $p"
     else
-        cat "$LOGDIR/checkpatch-$p.log"
+        cat "$log"
         fail "checkpatch $p"
     fi
 done
 
-# Run a TAP-speaking test program; count its results.
-# run_tap NAME QEMU_BINARY COMMAND...
-run_tap() {
-    local name=$1 qemu=$2 log ok nok rc
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# meson_test NAME BUILD_DIR MESON_TEST_ARGUMENT...: run tests with meson
+# test in BUILD_DIR and count their TAP results (test cases, not programs).
+meson_test() {
+    local name=$1 dir=$2 logbase json counts ok nok rc mult=1
     shift 2
-    log=$LOGDIR/$(echo "$name" | tr '/ ' '__').log
+    logbase=check-$(echo "$name" | tr -c 'a-zA-Z0-9\n' '-')
+    json=$dir/meson-logs/$logbase.json
+    [ "$dir" = "$TREE/build-asan" ] && mult=4
     echo "==> [check] $name"
-    (cd "$B" && QTEST_QEMU_BINARY=$qemu QTEST_QEMU_IMG=./qemu-img \
-        QTEST_QEMU_STORAGE_DAEMON_BINARY=./storage-daemon/qemu-storage-daemon \
-        timeout 1200 "$@") > "$log" 2>&1
+    rm -f "$json"
+    (cd "$dir" && ./pyvenv/bin/meson test --no-rebuild --print-errorlogs \
+        --num-processes 1 --timeout-multiplier $mult --logbase "$logbase" "$@") \
+        > "$LOGDIR/$logbase.log" 2>&1
     rc=$?
-    ok=$(grep -c '^ok ' "$log")
-    nok=$(grep -c '^not ok ' "$log")
+    counts=$(tap_counts "$json" "$LOGDIR/$logbase-failed.txt")
+    ok=${counts% *}
+    nok=${counts#* }
     passed=$((passed + ok))
-    grep '^not ok ' "$log" | while read -r line; do echo "FAIL: $name: $line"; done
     failed=$((failed + nok))
-    [ "$nok" = 0 ] || failures+=("$name")
+    [ "$nok" = 0 ] || { sed 's/^/FAIL: /' "$LOGDIR/$logbase-failed.txt"; failures+=("$name"); }
     if [ $rc != 0 ] && [ "$nok" = 0 ]; then
-        tail -30 "$log"
-        fail "$name exited with status $rc (log: ${log#$ROOT/})"
+        tail -30 "$LOGDIR/$logbase.log"
+        fail "$name: meson test exited with status $rc (log: ${LOGDIR#$ROOT/}/$logbase.log)"
     fi
     echo "    $ok passed, $nok failed"
 }
 
-# 2. the existing NVMe qtests (part of qos-test)
 NVME=/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus/nvme
-run_tap "qos-test nvme" ./qemu-system-x86_64 ./tests/qtest/qos-test \
-    -p $NVME/nvme-tests/reg-read -p $NVME/nvme-tests/oob-cmb-access \
-    -p $NVME/nvme-tests/pmr-test-access -p $NVME/pci-device/pci-device-tests/nop \
-    --tap
-
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-
-# 2b. the qos-test cases the series adds to the virtio-blk and virtio-scsi
-# tests, with the normal and the ASan/UBSan QEMU
 PCI=/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus
 VBLK=$PCI/virtio-blk-pci/virtio-blk/virtio-blk-tests
 VSCSI=$PCI/virtio-scsi-pci/virtio-scsi/virtio-scsi-tests
-qos_added="-p $VBLK/config-after-drive-del
+# the existing NVMe cases of qos-test, and the ones the series adds to
+# the virtio-blk and virtio-scsi tests
+qos_paths="-p $NVME/nvme-tests/reg-read -p $NVME/nvme-tests/oob-cmb-access
+           -p $NVME/nvme-tests/pmr-test-access -p $NVME/pci-device/pci-device-tests/nop
+           -p $VBLK/config-after-drive-del
            -p $VBLK/medium-swap -p $VBLK/medium-swap-fails-held-write
            -p $VSCSI/medium-swap-unit-attention
            -p $VSCSI/medium-swap-capacity-unit-attentions
            -p $VSCSI/medium-swap-fails-held-write"
-# shellcheck disable=SC2086
-run_tap "qos-test medium swap" ./qemu-system-x86_64 ./tests/qtest/qos-test \
-    $qos_added --tap
-if [ "${CHECK_ASAN:-1}" = 1 ]; then
+qtest_names=$(for t in $qtests; do echo "qtest-x86_64/$(basename "$t")"; done)
+functional_names=$(for t in $(added_functional); do
+                       t=$(basename "$t" .py); echo "func-x86_64-${t#test_}"; done)
+
+for b in "${builds[@]}"; do
+    dir=$TREE/build
+    [ "$b" = asan ] && dir=$TREE/build-asan
+    suffix=""
+    [ "$b" = asan ] && suffix=" (asan)"
+    # 2. the NVMe and medium-swap cases of qos-test
     # shellcheck disable=SC2086
-    run_tap "qos-test medium swap (asan)" "$BA/qemu-system-x86_64" \
-        ./tests/qtest/qos-test $qos_added --tap
-fi
-
-# 3. every qtest the series adds, with the normal and the ASan/UBSan QEMU
-for t in $added_qtests; do
-    run_tap "$(basename "$t")" ./qemu-system-x86_64 "./$t" --tap
-    if [ "${CHECK_ASAN:-1}" = 1 ]; then
-        run_tap "$(basename "$t") (asan)" "$BA/qemu-system-x86_64" "./$t" --tap
-    fi
-done
-
-# 4. every functional test the series adds (a Linux guest), with both QEMUs;
-# its guest packages were put in the test cache by guest-assets.sh
-export QEMU_TEST_CACHE_DIR=${QEMU_TEST_CACHE_DIR:-$BUILD/cache/functional}
-added_functional=$(git -C "$TREE" diff --name-only --diff-filter=A base..HEAD \
-                   -- 'tests/functional/*/test_*.py')
-run_functional() {
-    local name=$1 build=$2 test=$3
-    run_tap "$name" "$build/qemu-system-x86_64" env \
-        QEMU_TEST_QEMU_BINARY="$build/qemu-system-x86_64" \
-        QEMU_TEST_QEMU_IMG="$B/qemu-img" QEMU_BUILD_ROOT="$build" \
-        PYTHONPATH="$TREE/python:$TREE/tests/functional" \
-        "$B/pyvenv/bin/python3" "$TREE/$test"
-}
-for t in $added_functional; do
-    run_functional "$(basename "$t" .py)" "$B" "$t"
-    if [ "${CHECK_ASAN:-1}" = 1 ]; then
-        run_functional "$(basename "$t" .py) (asan)" "$BA" "$t"
-    fi
+    meson_test "qos-test nvme and medium swap$suffix" "$dir" \
+        qtest-x86_64/qos-test --test-args "$(echo $qos_paths)"
+    # 3. every qtest the series adds
+    # shellcheck disable=SC2086
+    meson_test "qtests of the series$suffix" "$dir" $qtest_names
+    # 4. every functional test it adds; its guest packages were put in the
+    # test cache by guest-assets.sh
+    # shellcheck disable=SC2086
+    meson_test "functional tests of the series$suffix" "$dir" $functional_names
 done
 
 echo

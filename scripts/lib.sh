@@ -72,6 +72,12 @@ added_qtests() {
         'tests/qtest/*-test.c' | sed -e 's,\.c$,,'
 }
 
+# tap_counts MESON_JSON_LOG FAILED_FILE: "PASSED FAILED" test cases of a
+# meson test run; FAILED_FILE gets a line for each failure.
+tap_counts() {
+    python3 "$ROOT/scripts/tap-counts.py" "$1" "$2"
+}
+
 # added_functional [REV]: the functional test files the series adds.
 added_functional() {
     git -C "$TREE" diff --name-only --diff-filter=A "base..${1:-HEAD}" -- \

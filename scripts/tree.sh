@@ -62,6 +62,9 @@ apply_series() {
 if [ -d "$TREE/.git" ]; then
     git_t rev-parse -q --verify base >/dev/null \
         || die tree "build/qemu exists but has no 'base' tag; move it away and re-run 'make tree'"
+    # 'unpatched' names the same commit as 'base' (the project's tools
+    # know it as 'base'); trees made before it existed get it here
+    git_t rev-parse -q --verify unpatched >/dev/null || git_t tag unpatched base
     if [ -n "$(git_t status --porcelain --untracked-files=no)" ]; then
         refuse "build/qemu has uncommitted edits (commit them and 'make export', or discard them)"
     fi
@@ -106,6 +109,7 @@ rm -rf "$TREE.tmp/.pc" "$TREE.tmp/.extracted"
     GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
         git commit -q -m "QEMU $QEMU_UPSTREAM from Debian source package qemu $QEMU_VERSION"
     git tag base
+    git tag unpatched
 ) || die tree "could not create the git repository in build/qemu.tmp"
 mv "$TREE.tmp" "$TREE"
 apply_series
