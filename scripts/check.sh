@@ -80,15 +80,15 @@ NVME=/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus/nvme
 PCI=/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus
 VBLK=$PCI/virtio-blk-pci/virtio-blk/virtio-blk-tests
 VSCSI=$PCI/virtio-scsi-pci/virtio-scsi/virtio-scsi-tests
-# the existing NVMe cases of qos-test, and the ones the series adds to
-# the virtio-blk and virtio-scsi tests
-qos_paths="-p $NVME/nvme-tests/reg-read -p $NVME/nvme-tests/oob-cmb-access
-           -p $NVME/nvme-tests/pmr-test-access -p $NVME/pci-device/pci-device-tests/nop
-           -p $VBLK/config-after-drive-del
-           -p $VBLK/medium-swap -p $VBLK/medium-swap-fails-held-write
-           -p $VSCSI/medium-swap-unit-attention
-           -p $VSCSI/medium-swap-capacity-unit-attentions
-           -p $VSCSI/medium-swap-fails-held-write"
+# the existing NVMe cases of qos-test, and the ones the series adds to the
+# virtio-blk and virtio-scsi tests (one a run: qos-test prints a TAP plan
+# for each -p, which meson's TAP parser refuses)
+qos_paths="$NVME/nvme-tests/reg-read $NVME/nvme-tests/oob-cmb-access
+           $NVME/nvme-tests/pmr-test-access $NVME/pci-device/pci-device-tests/nop
+           $VBLK/config-after-drive-del $VBLK/medium-swap
+           $VBLK/medium-swap-fails-held-write $VSCSI/medium-swap-unit-attention
+           $VSCSI/medium-swap-capacity-unit-attentions
+           $VSCSI/medium-swap-fails-held-write"
 qtest_names=$(for t in $qtests; do echo "qtest-x86_64/$(basename "$t")"; done)
 functional_names=$(for t in $(added_functional); do
                        t=$(basename "$t" .py); echo "func-x86_64-${t#test_}"; done)
@@ -98,17 +98,20 @@ for b in "${builds[@]}"; do
     [ "$b" = asan ] && dir=$TREE/build-asan
     suffix=""
     [ "$b" = asan ] && suffix=" (asan)"
-    # 2. the NVMe and medium-swap cases of qos-test
-    # shellcheck disable=SC2086
-    meson_test "qos-test nvme and medium swap$suffix" "$dir" \
-        qtest-x86_64/qos-test --test-args "$(echo $qos_paths)"
+    # 2. the NVMe, virtio-blk and virtio-scsi cases of qos-test
+    for p in $qos_paths; do
+        meson_test "qos-test ${p#"$PCI"/}$suffix" "$dir" \
+            qtest-x86_64/qos-test --test-args "-p $p"
+    done
     # 3. every qtest the series adds
     # shellcheck disable=SC2086
     meson_test "qtests of the series$suffix" "$dir" $qtest_names
-    # 4. every functional test it adds; its guest packages were put in the
-    # test cache by guest-assets.sh
+    # 4. every functional test it adds (suite func-thorough, so with the
+    # setup make check-functional uses); its guest packages were put in
+    # the test cache by guest-assets.sh
     # shellcheck disable=SC2086
-    meson_test "functional tests of the series$suffix" "$dir" $functional_names
+    meson_test "functional tests of the series$suffix" "$dir" \
+        --setup thorough $functional_names
 done
 
 echo
