@@ -25,24 +25,31 @@ All latencies are measured on the host: from just before the QMP command
 is sent to the host reading, on the serial console, the report of a loop
 that polls in the guest every 2 ms (started before the command), or to
 the QEMU timestamp of an event.
+
+The guest is guestvm.py's, as in demo.py; the report's text is
+bench-report.md.in and the plot is drawn by bench_plot.py, both next to
+this file.
 """
 
 import datetime
 import json
+import logging
 import os
 import platform
 import random
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.path.join(ROOT, 'build')
+import bench_plot
+import guestvm
+from guestvm import BUILD, ROOT, DemoError, Guest, MiB, ms
+
 OUT = os.path.join(BUILD, 'bench')
-MiB = 1024 * 1024
+REPORT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                      'bench-report.md.in')
 
 # How much to measure.  (Under TCG on 2 cores: a namespace cycle takes
 # ~0.3 s, a controller cycle ~7 s because Linux's pciehp waits 5 s after
@@ -67,6 +74,7 @@ TARGETS = {'ratio': 0.3, 'del_rt_ms': 10.0, 'tp_pct': 2.0, 'rss_mib': 1.0}
 
 
 def progress(text):
+    """Print a progress line."""
     print(f'==> [bench] {text}', flush=True)
 
 
@@ -83,6 +91,7 @@ def pct(values, p):
 
 
 def summary(values):
+    """n, median, p90, min, max and the samples themselves."""
     return {'n': len(values), 'median': statistics.median(values),
             'p90': pct(values, 90), 'min': min(values), 'max': max(values),
             'samples': values}
@@ -109,8 +118,9 @@ def base_args(backend):
 NULL_16M = 'null-co,node-name=disk1,size=16777216,read-zeroes=on'
 
 
-def boot(demo, qemu_bin, guest, accel, args, name):
-    g = demo.Guest(qemu_bin, guest, accel, args, OUT, name=name)
+def boot(qemu_bin, guest, accel, args, name):
+    """Start a Guest, wait for its shell and nvme0n1."""
+    g = Guest(qemu_bin, guest, accel, args, OUT, name=name)
     t = g.launch()
     g.sh('waitfor /sys/block/nvme0n1 300', timeout=40)
     progress(f'{name}: guest shell after {t:.1f} s')
@@ -118,6 +128,7 @@ def boot(demo, qemu_bin, guest, accel, args, name):
 
 
 def blockdev(g, node, size, **extra):
+    """blockdev-add a null-co node of size bytes that reads zeroes."""
     args = {'driver': 'null-co', 'node-name': node, 'size': size,
             'read-zeroes': True}
     args.update(extra)
@@ -127,7 +138,7 @@ def blockdev(g, node, size, **extra):
 # ---------------------------------------------------------------------------
 # a. namespace vs controller hotplug latency
 
-def hotplug_cycle(demo, g, what, dev_id, disk, add_cmds):
+def hotplug_cycle(g, what, dev_id, disk, add_cmds):
     """One hot-add and hot-remove of dev_id: add_cmds are device_add
     arguments sent back to back; the guest watches /sys/block/<disk>.
     Returns ms from the first command to: the disk appearing, the disk
@@ -141,10 +152,10 @@ def hotplug_cycle(demo, g, what, dev_id, disk, add_cmds):
             g.cmd('device_add', args)
     _, seen = g.watch([('v', f'[ -e /sys/block/{disk} ]')], do_add)
     if seen['v'] is None:
-        raise demo.DemoError(f'{what}: {disk} never appeared: ' +
-                             g.sh('ls /sys/block'))
+        raise DemoError(f'{what}: {disk} never appeared: ' +
+                        g.sh('ls /sys/block'))
     added = seen['v']
-    taken = demo.ms(g.event('X_DEVICE_TAKEN_ON', dev_id)['wall'] - wall[0])
+    taken = ms(g.event('X_DEVICE_TAKEN_ON', dev_id)['wall'] - wall[0])
     wall = []
 
     def do_del():
@@ -152,19 +163,20 @@ def hotplug_cycle(demo, g, what, dev_id, disk, add_cmds):
         return g.cmd('device_del', {'id': dev_id})
     (_, rt), seen = g.watch([('g', f'[ ! -e /sys/block/{disk} ]')], do_del)
     if seen['g'] is None:
-        raise demo.DemoError(f'{what}: {disk} never went')
-    deleted = demo.ms(g.event('DEVICE_DELETED', dev_id)['wall'] - wall[0])
+        raise DemoError(f'{what}: {disk} never went')
+    deleted = ms(g.event('DEVICE_DELETED', dev_id)['wall'] - wall[0])
     return added, seen['g'], taken, deleted, rt
 
 
-def bench_hotplug(demo, g):
+def bench_hotplug(g):
+    """(a): namespace and controller hot-add/remove latencies."""
     res = {}
     blockdev(g, 'hot-ns', 16 * MiB)
     add, gone, taken, deleted, del_rt = [], [], [], [], []
     progress(f'(a) namespace hot-add/remove, {N_NS} cycles')
     for i in range(N_NS):
         a, gn, t, d, rt = hotplug_cycle(
-            demo, g, f'namespace cycle {i}', 'hns', 'nvme0n2',
+            g, f'namespace cycle {i}', 'hns', 'nvme0n2',
             [{'driver': 'nvme-ns', 'id': 'hns', 'drive': 'hot-ns',
               'bus': 'nvme0', 'nsid': 2}])
         add.append(a)
@@ -192,7 +204,7 @@ def bench_hotplug(demo, g):
              '(~7 s each: pciehp waits 5 s before powering a slot off)')
     for i in range(n_ctrl):
         a, gn, t, d, _ = hotplug_cycle(
-            demo, g, f'controller cycle {i}', 'hctrl', 'nvme1n1',
+            g, f'controller cycle {i}', 'hctrl', 'nvme1n1',
             [{'driver': 'nvme', 'id': 'hctrl', 'serial': 'HOTCTRL1',
               'bus': 'rp1'},
              {'driver': 'nvme-ns', 'id': 'hctrl-ns', 'drive': 'hot-ctrl',
@@ -221,7 +233,8 @@ def bench_hotplug(demo, g):
 # ---------------------------------------------------------------------------
 # b. device_del with 32 reads in flight on a slow backend
 
-def bench_del_inflight(demo, g):
+def bench_del_inflight(g):
+    """(b): device_del with READERS reads in flight on a slow backend."""
     progress(f'(b) device_del with {READERS} reads in flight '
              f'(null-co, latency-ns={SLOW_NS}), {N_DEL} runs')
     blockdev(g, 'slow', 1024 * MiB, **{'latency-ns': SLOW_NS})
@@ -244,10 +257,10 @@ def bench_del_inflight(demo, g):
         wall = time.time()
         r, t = g.qmp('device_del', {'id': 'sns'})
         if 'error' in r:
-            raise demo.DemoError(f'device_del: {r["error"]["desc"]}')
+            raise DemoError(f'device_del: {r["error"]["desc"]}')
         rt.append(t)
-        deleted.append(demo.ms(g.event('DEVICE_DELETED', 'sns', 10)['wall'] -
-                               wall))
+        deleted.append(ms(g.event('DEVICE_DELETED', 'sns', 10)['wall'] -
+                          wall))
         # the readers fail once the namespace is gone
         g.sh('waitgone /sys/block/nvme0n2 300; n=300; while pidof dd '
              '>/dev/null; do n=$((n - 1)); [ $n -le 0 ] && break; sleep 0.1; '
@@ -329,7 +342,7 @@ def ratio_stats(boots, x, y):
             'per_boot': [pair([b]) for b in boots]}
 
 
-def bench_throughput(demo, qemus, guest, accel):
+def bench_throughput(qemus, guest, accel):
     """The series and the base, booted the same way and running at once,
     TP_BOOTS times afresh (which QEMU process is faster varies from boot to
     boot by a few %, more than the 2 % to resolve), TP_ROUNDS rounds of
@@ -351,9 +364,9 @@ def bench_throughput(demo, qemus, guest, accel):
         try:
             for name in names:        # boot order alternates too
                 # nokaslr: the guest kernel at the same addresses each time
-                g = demo.Guest(qemus[name], guest, accel, base_args(backend) +
-                               ['-name', f'tp-{name},debug-threads=on'], OUT,
-                               name=f'tp-{name}', extra_cmdline='nokaslr')
+                g = Guest(qemus[name], guest, accel, base_args(backend) +
+                          ['-name', f'tp-{name},debug-threads=on'], OUT,
+                          name=f'tp-{name}', extra_cmdline='nokaslr')
                 vms[name] = g
                 g.start()
             for g in vms.values():
@@ -439,7 +452,7 @@ def tcg_hash(g):
             int(n.group(1)) if n else None)
 
 
-def bench_rss(demo, qemu_bin, guest, accel):
+def bench_rss(qemu_bin, guest, accel):
     """VmRSS at checkpoints after 0, RSS_WARM, N_RSS and 2 * N_RSS cycles,
     each time once the guest has caught up (2 s of quiet, then the same
     few commands), and every 50 cycles without waiting (the curve)."""
@@ -448,7 +461,7 @@ def bench_rss(demo, qemu_bin, guest, accel):
     # preallocated guest RAM: pages the guest touches do not add to RSS
     args = ['-object', 'memory-backend-memfd,id=ram0,size=512M,prealloc=on',
             '-machine', 'memory-backend=ram0'] + base_args(NULL_16M)
-    g = boot(demo, qemu_bin, guest, accel, args, 'rss')
+    g = boot(qemu_bin, guest, accel, args, 'rss')
     rescans = 'dmesg | grep -c "rescanning namespaces" || true'
 
     def settle(n):
@@ -513,6 +526,7 @@ def bench_rss(demo, qemu_bin, guest, accel):
 # report
 
 def verdict(ok):
+    """MET or MISSED."""
     return 'MET' if ok else 'MISSED'
 
 
@@ -642,75 +656,27 @@ def table(r):
 
 
 def write_report(r):
+    """results.md (REPORT filled in) and results.json; returns what table()
+    does."""
     md_table, verdicts = table(r)
     e = r['env']
     a = r['results']
     cps = a['rss_checkpoints']
-    cp0, cpn = cps[0], cps[-1]
-    lines = [
-        '# make bench: NVMe hot-swap series',
-        '',
-        f'{e["date"]}; host {e["cpus"]} cores ({e["cpu_model"]}); '
-        f'accelerator **{e["accel"]}**; guest Linux {e["guest"]} + busybox, '
-        '1 vCPU, 512 MiB; q35.  Series: `build/qemu/build`, base: '
-        '`build/qemu-unpatched/build`.  Run time '
-        f'{e["seconds"] / 60:.1f} min.',
-        '',
-        md_table,
-        '',
-        'How it was measured:',
-        '',
-        '- (a) host time from just before `device_add` (for the controller: '
-        '`device_add nvme` and `device_add nvme-ns` back to back) / '
-        '`device_del` to the host reading the report of a loop polling '
-        f'`/sys/block` every 2 ms in the guest; {a["ns_add"]["n"]} namespace '
-        f'and {a["ctrl_add"]["n"]} controller cycles, backends null-co.  '
-        'p90: linear interpolation.  Event times: QEMU\'s event timestamp '
-        'minus the host time just before the command.',
-        f'- (b) {READERS} `dd bs=4k iflag=direct` readers on the hot-added '
-        f'namespace (null-co, latency-ns={SLOW_NS}), each keeping one read '
-        'outstanding; the count is the guest\'s '
-        '`/sys/block/nvme0c0n2/inflight` read just before `device_del`. '
-        'Round trip: `device_del` sent → reply, through QEMU\'s python QMP '
-        'library (the query-status round trip is its floor).',
-        f'- (c) the series and the base running at once with the same '
-        'command line (plus `nokaslr`), each with a cold-plugged namespace '
-        'on null-co (read-zeroes); `dd bs=1M '
-        f'count={a["tp_mib"]} iflag=direct` timed with the guest\'s '
-        'monotonic clock (/proc/timer_list).  Both booted afresh '
-        f'{a["tp_boots"]} times (boot order alternating), each time two '
-        f'warm-up reads each, then {a["tp_rounds"]} rounds of one sample per '
-        'QEMU, which goes first alternating; '
-        f'{a["tp_seconds"]:.0f} s in all.  Threads pinned: '
-        f'{a["tp_pinning"] or "no (one CPU only)"}.  Why so many boots: a '
-        'QEMU process can be a few % faster or slower than another of the '
-        'same binary for its whole life (an A/A test with two series VMs '
-        'showed 6 %, with pinning), so one boot of each cannot resolve 2 %; '
-        'single samples vary by ~10 % (TCG: the vCPU and the I/O thread '
-        'ping-pong on 2 shared cores) and slow phases hit both guests '
-        'alike, hence the per-round ratios.  95 % intervals: 2000 '
-        'bootstrap resamplings of the boots and, within them, of the '
-        'rounds.',
-        f'- (d) VmRSS from /proc/<pid>/status, split with /proc/<pid>/smaps; '
-        'guest RAM preallocated (memfd, prealloc=on) so that the pages the '
-        'guest touches do not count as growth.  Each cycle: `device_add '
-        'nvme-ns` + `device_del` + wait for DEVICE_DELETED, without waiting '
-        f'for the guest, whose driver rescanned {a["rss_guest_rescans"]} '
-        f'times during the {2 * a["rss_cycles"]} cycles '
-        f'({a["rss_seconds"]:.0f} s); checkpoints are taken after 2 s of '
-        'quiet and the same few guest commands.  TCG translates guest code '
-        'into a 1 GiB buffer that the host backs with 2 MiB huge pages, '
-        'indexed by a hash table that doubles as blocks accumulate: when '
-        'the guest runs code not seen before (its rescans, the commands; '
-        f'TCG held {cp0["tb_count"]} → {cpn["tb_count"]} translated '
-        'blocks), '
-        'RSS grows in 2 MiB steps, or 2 → 4 MiB when the table doubles.  '
-        'That cache is bounded by its 1 GiB and does not exist with KVM, so '
-        'it is shown apart: the code buffer\'s RSS from smaps, the table '
-        'from `info jit` (buckets × 64 bytes).  Guest block '
-        f'devices at the end: {a["rss_guest_after"]}.',
-    ]
-    md = '\n'.join(lines) + '\n'
+    with open(REPORT, encoding='utf-8') as f:
+        template = ''.join(line for line in f if not line.startswith('%'))
+    md = template.format(
+        date=e['date'], cpus=e['cpus'], cpu_model=e['cpu_model'],
+        accel=e['accel'], guest=e['guest'], minutes=e['seconds'] / 60,
+        table=md_table,
+        ns_cycles=a['ns_add']['n'], ctrl_cycles=a['ctrl_add']['n'],
+        readers=READERS, slow_ns=SLOW_NS,
+        tp_mib=a['tp_mib'], tp_boots=a['tp_boots'],
+        tp_rounds=a['tp_rounds'], tp_seconds=a['tp_seconds'],
+        tp_pinning=a['tp_pinning'] or 'no (one CPU only)',
+        rss_guest_rescans=a['rss_guest_rescans'],
+        rss_all_cycles=2 * a['rss_cycles'], rss_seconds=a['rss_seconds'],
+        tb_count_first=cps[0]['tb_count'], tb_count_last=cps[-1]['tb_count'],
+        rss_guest_after=a['rss_guest_after'])
     with open(os.path.join(OUT, 'results.md'), 'w', encoding='utf-8') as f:
         f.write(md)
     r['verdicts'] = {k: v if isinstance(v, str) else verdict(v)
@@ -720,115 +686,8 @@ def write_report(r):
     return md_table, verdicts
 
 
-def plot(json_path, png_path):
-    """bench.png from results.json (run with a python that has
-    matplotlib)."""
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    with open(json_path, encoding='utf-8') as f:
-        r = json.load(f)
-    a = r['results']
-    e = r['env']
-    fig, ax = plt.subplots(2, 2, figsize=(12, 8.5))
-    fig.suptitle(f'NVMe hot-swap series, {e["accel"]}, {e["cpus"]} host '
-                 f'cores, {e["date"]}')
-
-    p = ax[0][0]
-    data = [a['ns_add']['samples'], a['ns_gone']['samples'],
-            a['ctrl_add']['samples'], a['ctrl_gone']['samples']]
-    labels = ['namespace\nadd', 'namespace\nremove', 'controller\nadd',
-              'controller\nremove']
-    p.boxplot(data, whis=(0, 100))
-    for i, d in enumerate(data):
-        p.scatter([i + 1] * len(d), d, s=8, alpha=0.5)
-    p.set_xticks(range(1, 5), labels)
-    p.set_yscale('log')
-    p.set_ylabel('ms until the guest sees it (log)')
-    p.set_title(f'(a) hotplug latency; ns/ctrl add = {a["ratio_add"]:.2f}×')
-
-    p = ax[0][1]
-    rt, dd = a['del_rt']['samples'], a['del_deleted']['samples']
-    x = range(1, len(rt) + 1)
-    p.plot(x, rt, 'o-', label='device_del round trip')
-    p.axhline(TARGETS['del_rt_ms'], color='r', ls='--', label='target 10 ms')
-    p.set_yscale('log')
-    p.plot(x, dd, 's-', label='DEVICE_DELETED')
-    p.set_xlabel('run')
-    p.set_ylabel('ms (log)')
-    p.set_title(f'(b) device_del with {READERS} reads of 500 ms in flight')
-    p.legend(fontsize=8)
-
-    p = ax[1][0]
-    s, b = a['tp_series']['samples'], a['tp_base']['samples']
-    n = a['tp_rounds']
-    x = range(1, len(s) + 1)
-    p.scatter(x, s, s=4, alpha=0.35, label='series')
-    p.scatter(x, b, s=4, alpha=0.35, label='base')
-    for k in range(a['tp_boots']):
-        seg = range(k * n + 1, (k + 1) * n + 1)
-        p.plot(seg, [statistics.median(s[k * n:(k + 1) * n])] * n, 'C0-',
-               lw=1.5)
-        p.plot(seg, [statistics.median(b[k * n:(k + 1) * n])] * n, 'C1-',
-               lw=1.5)
-        p.axvline(k * n + 0.5, color='0.85', lw=0.5)
-    p.set_xlabel(f'round ({a["tp_boots"]} boots × {n} rounds; lines: '
-                 'median per boot)')
-    p.set_ylabel(f'MiB/s (dd, {a["tp_mib"]} MiB)')
-    tp = a['tp']
-    lo, hi = tp['pair_ci']
-    p.set_title(f'(c) sequential read; series/base = {tp["pair"]:.3f} '
-                f'[{lo:.3f}, {hi:.3f}]', fontsize=10)
-    p.legend(fontsize=7, markerscale=3)
-
-    p = ax[1][1]
-    c = a['rss_curve']
-    cps = a['rss_checkpoints']
-    base_total = cps[0]['smaps_rss']
-    base_other = cps[0]['other']
-    x = [0] + [v[0] for v in c]
-    p.plot(x, [0] + [(v[1] - base_total) / 1024 for v in c], '-', lw=1,
-           label='VmRSS')
-    p.plot(x, [0] + [((v[1] - v[2]) - (base_total - cps[0]['tcg']))
-                     / 1024 for v in c], '-', lw=1,
-           label='VmRSS without TCG translation cache')
-    p.plot([k['cycles'] for k in cps],
-           [(k['smaps_rss'] - base_total) / 1024 for k in cps], 'o', ms=5,
-           color='C0', label='VmRSS, guest caught up')
-    p.plot([k['cycles'] for k in cps],
-           [(k['other'] - base_other) / 1024 for k in cps], 's', ms=5,
-           color='C1', label='… without guest RAM + TCG cache, caught up')
-    p.axhline(TARGETS['rss_mib'], color='r', ls='--', label='target 1 MB')
-    p.set_xlabel('add/remove cycles')
-    p.set_ylabel('growth since cycle 0, MiB')
-    p.set_title('(d) QEMU memory over namespace add/remove cycles')
-    p.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(png_path, dpi=100)
-
-
-def write_plot(json_path, png_path):
-    try:
-        plot(json_path, png_path)
-        return None
-    except ImportError:
-        pass
-    # the build's python has no matplotlib: the system's may
-    r = subprocess.run(['/usr/bin/python3', os.path.abspath(__file__),
-                        '--plot', json_path, png_path],
-                       capture_output=True, text=True, check=False)
-    if r.returncode:
-        last = (r.stderr.strip().splitlines() or ['failed'])[-1]
-        if 'matplotlib' in last:
-            return ('matplotlib is not installed; apt-get install '
-                    'python3-matplotlib, then scripts/bench.py --plot '
-                    f'{os.path.relpath(json_path, ROOT)} '
-                    f'{os.path.relpath(png_path, ROOT)}')
-        return last
-    return None
-
-
 def host_cpu():
+    """The host CPU's model name."""
     try:
         with open('/proc/cpuinfo', encoding='ascii', errors='replace') as f:
             for line in f:
@@ -840,8 +699,10 @@ def host_cpu():
 
 
 def main():
+    """Measure the QEMUs in sys.argv[1:3], or --plot; returns the exit
+    code."""
     if len(sys.argv) == 4 and sys.argv[1] == '--plot':
-        plot(sys.argv[2], sys.argv[3])
+        bench_plot.plot(sys.argv[2], sys.argv[3], TARGETS, READERS)
         return 0
     series = sys.argv[1] if len(sys.argv) > 1 else \
         os.path.join(BUILD, 'qemu', 'build')
@@ -856,8 +717,7 @@ def main():
                   ('base' if name == 'base' else 'default'),
                   file=sys.stderr)
             return 1
-    import logging
-    import demo          # the Guest class and helpers, next to this file
+    guestvm.setup()       # not for --plot: the system's python runs that
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):          # what the previous run left
         p = os.path.join(OUT, f)
@@ -865,11 +725,11 @@ def main():
             shutil.rmtree(p, ignore_errors=True)
         elif f.endswith('.log') and os.path.isfile(p):
             os.unlink(p)
-    demo.log_to(OUT, 'bench.log')
+    guestvm.log_to(OUT, 'bench.log')
 
     t0 = time.monotonic()
-    guest = demo.guest_kernel(os.path.join(BUILD, 'guest'))
-    accel = demo.nvme_guest.probe_accel(qemus['series'], guest)
+    guest = guestvm.guest_kernel(os.path.join(BUILD, 'guest'))
+    accel = guestvm.nvme_guest.probe_accel(qemus['series'], guest)
     cpus = os.cpu_count()
     progress(f'accelerator {accel}, {cpus} host cores; results in '
              f'{os.path.relpath(OUT, ROOT)}/')
@@ -881,19 +741,19 @@ def main():
     g = None
     try:
         step = '(a)/(b) boot'
-        g = boot(demo, qemus['series'], guest, accel, base_args(NULL_16M),
+        g = boot(qemus['series'], guest, accel, base_args(NULL_16M),
                  'hotplug')
         step = '(a) hotplug latency'
-        results.update(bench_hotplug(demo, g))
+        results.update(bench_hotplug(g))
         step = '(b) device_del with reads in flight'
-        results.update(bench_del_inflight(demo, g))
+        results.update(bench_del_inflight(g))
         g.shutdown()
         g = None
         step = '(c) throughput'
-        results.update(bench_throughput(demo, qemus, guest, accel))
+        results.update(bench_throughput(qemus, guest, accel))
         step = '(d) RSS'
-        results.update(bench_rss(demo, qemus['series'], guest, accel))
-    except (demo.DemoError, demo.GuestError, Exception) as e:  # noqa
+        results.update(bench_rss(qemus['series'], guest, accel))
+    except (DemoError, guestvm.GuestError, Exception) as e:  # noqa
         logging.exception('bench failed')
         print(f'ERROR [bench]: {step} failed: {e}', file=sys.stderr)
         if g is not None:
@@ -914,8 +774,9 @@ def main():
     env['seconds'] = time.monotonic() - t0
     r = {'env': env, 'results': results}
     md_table, verdicts = write_report(r)
-    err = write_plot(os.path.join(OUT, 'results.json'),
-                     os.path.join(OUT, 'bench.png'))
+    err = bench_plot.write_plot(os.path.join(OUT, 'results.json'),
+                                os.path.join(OUT, 'bench.png'),
+                                TARGETS, READERS)
     print()
     print(f'make bench: accelerator {accel}, {cpus} host cores, guest Linux '
           f'{guest.release}, 1 vCPU; {env["seconds"] / 60:.1f} min')

@@ -2,17 +2,36 @@
 # Put the Linux guest's two Debian packages into the functional test cache
 # ($QEMU_TEST_CACHE_DIR/download/<sha256>, here build/cache/functional), so
 # that test_nvme_hotswap.py, make demo and make bench find them offline.
-# They come from apt (the versions pinned below, as in the test's Asset
-# declarations); a file is only accepted if its sha256 matches.
+# They come from apt (the versions nvme_guest.py pins, which the test's
+# Asset declarations use too); a file is only accepted if its sha256
+# matches.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 CACHE=${QEMU_TEST_CACHE_DIR:-$BUILD/cache/functional}
 DEBS=$BUILD/cache/debs
-# package=version sha256; GUEST_KERNEL_PIN overrides the kernel's (to test
-# the fallback below with a version that does not exist)
-ASSETS="${GUEST_KERNEL_PIN:-linux-image-6.1.0-56-amd64=6.1.192-2} a86e2049672f52354c4536a089203b6c82639420424d31c91cf31a181fd4d8f1
-busybox-static=1:1.35.0-4+deb12u1+b1 3d3fdbe91d4660c873e14b092c213fe81c1da6362daa236eb25d0171eb108744"
+# "package=version sha256" of each package, read from the one place that
+# pins them, the functional test's nvme_guest.py (parsed, not imported);
+# GUEST_KERNEL_PIN overrides the kernel's package=version (to test the
+# fallback below with a version that does not exist)
+PINS=$TREE/tests/functional/x86_64/nvme_guest.py
+[ -f "$PINS" ] || die guest "${PINS#$ROOT/} not found: run 'make tree' first"
+ASSETS=$(python3 - "$PINS" <<'PY'
+import ast
+import sys
+
+for node in ast.parse(open(sys.argv[1]).read()).body:
+    if (isinstance(node, ast.Assign) and len(node.targets) == 1 and
+            getattr(node.targets[0], 'id', '') in ('KERNEL_DEB', 'BUSYBOX_DEB')):
+        package, version, _, sha256 = map(ast.literal_eval, node.value.args)
+        print(f'{package}={version} {sha256}')
+PY
+) || die guest "could not read the guest package pins from ${PINS#$ROOT/}"
+[ "$(grep -c . <<<"$ASSETS")" = 2 ] ||
+    die guest "${PINS#$ROOT/} does not pin KERNEL_DEB and BUSYBOX_DEB"
+if [ -n "${GUEST_KERNEL_PIN:-}" ]; then
+    ASSETS=$(sed -e "/^linux-image-/s/^[^ ]*/$GUEST_KERNEL_PIN/" <<<"$ASSETS")
+fi
 
 # Debian drops superseded kernel packages from its archive.  When the
 # pinned one is gone, take the kernel that linux-image-amd64 of the same
