@@ -56,6 +56,8 @@ meson_test() {
     shift 2
     logbase=check-$(echo "$name" | tr -c 'a-zA-Z0-9\n' '-')
     json=$dir/meson-logs/$logbase.json
+    # meson test names its log after the test setup too, if one is given
+    [ "${1:-}" = --setup ] && json=$dir/meson-logs/$logbase-$2.json
     [ "$dir" = "$TREE/build-asan" ] && mult=4
     echo "==> [check] $name"
     rm -f "$json"
