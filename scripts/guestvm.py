@@ -73,14 +73,29 @@ def fill(path, tag, size):
     return path
 
 
+def guest_debs():
+    """The guest's kernel and busybox packages: the kernel .deb that
+    $QEMU_TEST_NVME_KERNEL_DEB names, or else the one nvme_guest.py pins,
+    and the pinned busybox, both from the functional test cache, where
+    scripts/guest-assets.sh puts them (checked against their sha256)."""
+    download = os.path.join(CACHE, 'download')
+    kernel = (nvme_guest.local_kernel_deb() or
+              os.path.join(download, nvme_guest.KERNEL_DEB.sha256))
+    busybox = os.path.join(download, nvme_guest.BUSYBOX_DEB.sha256)
+    for deb in (kernel, busybox):
+        if not os.path.isfile(deb):
+            raise DemoError(f'{deb} is missing: run scripts/guest-assets.sh')
+    return kernel, busybox
+
+
 def guest_kernel(outdir):
     """Build (or reuse) the guest (kernel + initramfs) in outdir."""
-    download = os.path.join(CACHE, 'download')
+    kernel, busybox = guest_debs()
     try:
-        guest = nvme_guest.default_guest(outdir, download)
+        guest = nvme_guest.build_initramfs(kernel, busybox, outdir)
     except Exception as e:            # pylint: disable=broad-except
-        raise DemoError(f'cannot build the guest from the Debian packages '
-                        f'in {download} ({e}); run scripts/guest-assets.sh')
+        raise DemoError(f'cannot build the guest from {kernel} and '
+                        f'{busybox}: {e}')
     return guest
 
 
