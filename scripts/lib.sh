@@ -40,9 +40,11 @@ series_patches() {
     [ -f "$ROOT/patches/series" ] || return 0
     sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$ROOT/patches/series" |
         awk -v upto="${1:-}" 'NF { split($1, p, "/")
-                                   if (upto != "" && done && p[1] != upto) exit
+                                   # read to the end: an early exit would
+                                   # make sed die of SIGPIPE (pipefail)
+                                   if (upto != "" && done && p[1] != upto) stop = 1
                                    if (p[1] == upto) done = 1
-                                   print $1 }'
+                                   if (!stop) print $1 }'
 }
 
 # am_series DIR TOPIC GIT_AM_OPTION...: git am the series, up to the end of
