@@ -6,16 +6,18 @@ in a QEMUMachine, with its serial console and QMP, and times what the
 guest sees; guest_kernel() builds that guest, log_to() sends the logs to
 files; fill(), ms() and DemoError go with them.
 
-QEMU's python package and nvme_guest.py come from the QEMU tree
-(build/qemu).  Importing this module changes nothing: call setup() first;
-it sets QEMU_TEST_CACHE_DIR if unset, puts the tree's python directories
-at the front of sys.path and imports them, after which QEMUMachine,
-nvme_guest, GuestConsole and GuestError are attributes of this module.
+QEMU's python package, its functional test package (qemu_test) and
+nvme_guest.py come from the QEMU tree (build/qemu).  Importing this module
+changes nothing: call setup() first; it sets QEMU_TEST_CACHE_DIR if unset,
+puts the tree's python directories at the front of sys.path and imports
+them, after which QEMUMachine and nvme_guest are attributes of this
+module.  GuestConsole drives the guest's shell over its serial console.
 """
 
 import logging
 import os
 import re
+import socket
 import sys
 import time
 
@@ -28,28 +30,26 @@ TREE = os.path.join(BUILD, 'qemu')
 CACHE = None
 QEMUMachine = None
 nvme_guest = None
-GuestConsole = None
-GuestError = None
 
 
 def setup(tree=TREE):
     """Make the QEMU tree's python usable: set QEMU_TEST_CACHE_DIR (unless
-    set already) to build/cache/functional, put tree/python and
-    tree/tests/functional/x86_64 at the front of sys.path and import
-    qemu.machine and nvme_guest from there.  Call it once, before anything
+    set already) to build/cache/functional, put tree/python,
+    tree/tests/functional and tree/tests/functional/x86_64 at the front
+    of sys.path and import qemu.machine and nvme_guest from there.  Call it once, before anything
     that starts a guest; calling it again does nothing more."""
     # pylint: disable=global-statement,import-outside-toplevel
-    global CACHE, QEMUMachine, nvme_guest, GuestConsole, GuestError
+    global CACHE, QEMUMachine, nvme_guest
     if nvme_guest is not None:
         return
     CACHE = os.environ.setdefault('QEMU_TEST_CACHE_DIR',
                                   os.path.join(BUILD, 'cache', 'functional'))
     sys.path[:0] = [os.path.join(tree, 'python'),
+                    os.path.join(tree, 'tests', 'functional'),
                     os.path.join(tree, 'tests', 'functional', 'x86_64')]
     from qemu.machine import QEMUMachine as machine
     import nvme_guest as ng
     QEMUMachine = machine
-    GuestConsole, GuestError = ng.GuestConsole, ng.GuestError
     nvme_guest = ng
 
 
@@ -62,6 +62,83 @@ POLL = 0.002
 class DemoError(Exception):
     """A step (of the demo or the bench) did not do what it should; the
     message says what."""
+
+
+class GuestError(DemoError):
+    """The guest did not do what was expected (timeout, panic, EOF)."""
+
+
+class GuestConsole:
+    """Drive the guest's busybox shell over the serial console of a
+    QEMUMachine started with set_console(), with a timeout on every wait
+    (the functional test uses qemu_test's console helpers instead).
+
+    Every line read is logged to the 'console' logger."""
+
+    FAILURES = ('Kernel panic - not syncing',)
+
+    def __init__(self, vm, timeout=60.0):
+        self.sock = vm.console_socket
+        self.log = logging.getLogger('console')
+        self.timeout = timeout
+        self.buf = ''
+        self._line = ''
+        self._seq = 0
+
+    def _read(self, deadline):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        self.sock.settimeout(min(left, 1.0))
+        try:
+            data = self.sock.recv(4096)
+        except socket.timeout:
+            return True
+        if not data:
+            raise GuestError('EOF on the console: QEMU has gone')
+        text = data.decode('utf-8', errors='replace').replace('\r', '')
+        self.buf += text
+        self._line += text
+        *lines, self._line = self._line.split('\n')
+        for line in lines:
+            self.log.debug(line)
+        for f in self.FAILURES:
+            if f in self.buf:
+                raise GuestError(f'guest: {f}')
+        return True
+
+    def wait_for(self, pattern, timeout=None):
+        """Read until pattern (a regex) matches; return the match and
+        drop everything up to its end from the buffer."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            m = rx.search(self.buf)
+            if m:
+                self.buf = self.buf[m.end():]
+                return m
+            if not self._read(deadline):
+                raise GuestError(f'timeout waiting for {pattern!r}; '
+                                 f'last output: {self.buf[-500:]!r}')
+
+    def wait_for_shell(self, timeout=120):
+        """Wait for /init to finish and the shell to prompt."""
+        self.wait_for(re.escape(nvme_guest.READY_MARKER), timeout)
+        self.wait_for(re.escape(nvme_guest.PROMPT), 30)
+
+    def run(self, cmd, timeout=None):
+        """Run a shell command line in the guest; return (status, output)."""
+        self._seq += 1
+        n = self._seq
+        # the terminal echoes the command line: "" splits the markers
+        # there, so only the ones echo prints match.  One line, so that
+        # nothing is typed ahead while the command runs.
+        sep = '' if cmd.rstrip().endswith('&') else ';'
+        line = f'echo @@B{n}""@@; {{ {cmd}{sep} }}; echo @@E{n}""=$?@@\n'
+        self.sock.sendall(line.encode())
+        m = self.wait_for(rf'@@B{n}@@\n((?s:.*?))@@E{n}=(\d+)@@',
+                          timeout or self.timeout)
+        return int(m.group(2)), m.group(1)
 
 
 def fill(path, tag, size):
@@ -176,7 +253,7 @@ class Guest:
 
     def sh(self, cmd, timeout=60, check=True):
         """Run cmd in the guest, return its output (stripped)."""
-        status, out = self.con.run(cmd, timeout, check=False)
+        status, out = self.con.run(cmd, timeout)
         if check and status:
             raise DemoError(f'guest command {cmd!r} exited {status}: '
                             f'{out.strip()}')

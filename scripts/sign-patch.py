@@ -2,9 +2,11 @@
 """sign-patch.py FILE: make a git format-patch file the exporter's.
 
 The exporter's identity ($EXPORT_NAME, $EXPORT_EMAIL) replaces the author
-in the From: header (RFC 2047-encoded and quoted as mail needs) and in the
-author's Signed-off-by: lines, and gets a Signed-off-by: of its own if it
-has none.  Other trailers are kept; the diff is not touched, byte for byte.
+in the From: header (RFC 2047-encoded and quoted as mail needs), in the
+author's Signed-off-by: lines, and its name in the copyright lines the
+patch adds ("Copyright (c) 2026 Name" naming the author); it gets a
+Signed-off-by: of its own if it has none.  Other trailers are kept, and
+the rest of the diff byte for byte.
 """
 import email.header
 import email.utils
@@ -56,6 +58,13 @@ def sign(data, name, addr):
         lines += [b'MIME-Version: 1.0',
                   b'Content-Type: text/plain; charset=UTF-8',
                   b'Content-Transfer-Encoding: 8bit']
+    # whoever signs the patch off holds the copyright of what it adds
+    author_name = email.utils.parseaddr(author.decode('utf-8'))[0]
+    rest = b'\n'.join(line.replace(author_name.encode('utf-8'),
+                                    name.encode('utf-8'))
+                       if author_name and line.startswith(b'+') and
+                       b'Copyright' in line
+                       else line for line in rest.split(b'\n'))
     return b'\n'.join(lines) + b'\n\n' + msg + dashes + rest
 
 
