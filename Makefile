@@ -11,7 +11,8 @@ help:
 	@echo "make check       set up, build and run the tests (what CI runs)"
 	@echo "make bench       measure hotplug latency, throughput and memory (table + PNG)"
 	@echo "make stress      long seeded NVMe hotplug stress runs (SEEDS=1,2,3 OPS=10000)"
-	@echo "make deps|base|tree|build|export|check-full|bisect-check|topic-check"
+	@echo "make check-full  QEMU's own check-qtest-x86_64 on the whole tree (UNPATCHED=1: without the series)"
+	@echo "make deps|base|tree|build|export|bisect-check|topic-check"
 	@echo "make apply QEMU_SRC=/path/to/qemu [SERIES=nvme|drive-insert|hotplug-state]"
 
 deps:
@@ -34,8 +35,8 @@ build:
 check:
 	@$(S)/check.sh
 
-check-full: build
-	@$(MAKE) -C build/qemu/build check-qtest-x86_64
+check-full:
+	@UNPATCHED="$(UNPATCHED)" JOBS="$(JOBS)" $(S)/check-full.sh
 
 bisect-check:
 	@$(S)/bisect-check.sh

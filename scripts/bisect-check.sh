@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # make bisect-check: build every commit of the series in build/qemu on its
 # own and run the series' qtests against it; the tree is put back on its
-# branch afterwards.  Prints one line per patch.
+# branch afterwards.  Prints one line per patch.  At the end of each topic
+# it builds the whole tree (every default target: tools included), links
+# qemu-system-aarch64 and qemu-system-loongarch64 (ACPI GED with and
+# without ACPI PCI hotplug) and compiles the files the series changes for
+# m68k, ppc64 and s390x too (scripts/build.sh cross).
 # make topic-check (--topics): the same at the end of each topic series
 # only, with its functional tests too: each topic passes its own tests
 # without the ones after it.
@@ -30,6 +34,13 @@ if [ $topics = 1 ]; then
 else
     commits=$(git -C "$TREE" rev-list --reverse base..HEAD)
 fi
+# the last commit of each topic: there the whole tree is built, and the
+# other targets that compile files of the series
+ends=" "
+for t in "${TOPICS[@]:0:${#TOPICS[@]}-1}"; do
+    ends+="$(git -C "$TREE" rev-parse "topic/$t") "
+done
+ends+="$(git -C "$TREE" rev-parse "$branch") "
 
 B=$TREE/build
 bad=0
@@ -40,6 +51,14 @@ for c in $commits; do
     if ! flock "$BUILD/.build-lock" ninja -C "$B" qemu-system-x86_64 \
             qemu-img $tests > "$BUILD/bisect-build.log" 2>&1; then
         echo "BUILD FAILED  $subj"; bad=1; continue
+    fi
+    if [[ $ends == *" $c "* ]]; then
+        if ! "$ROOT/scripts/build.sh" default all > "$BUILD/bisect-build.log" 2>&1; then
+            echo "WHOLE-TREE BUILD FAILED  $subj"; bad=1; continue
+        fi
+        if ! "$ROOT/scripts/build.sh" cross qemu-system-aarch64 qemu-system-loongarch64 > "$BUILD/bisect-build.log" 2>&1; then
+            echo "CROSS BUILD FAILED (build/qemu/build-cross)  $subj"; bad=1; continue
+        fi
     fi
     ok=0; nok=0
     for t in $tests; do

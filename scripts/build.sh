@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
-# Configure and build QEMU in build/qemu/build (or build/qemu/build-asan with
-# "asan"): qemu-system-x86_64, qemu-img and the qtests the project runs.
-# "unpatched" builds the base commit without the series (tag 'unpatched',
-# the same commit as 'base') in build/qemu-unpatched/build, for benchmarks
-# that compare the series against it.
+# build.sh VARIANT [NINJA_TARGET...]: configure and build QEMU.
+#   default    build/qemu/build, x86_64-softmmu: qemu-system-x86_64, qemu-img
+#              and the NINJA_TARGETs given ("all": the whole configured tree,
+#              tools such as qemu-storage-daemon and every qtest included)
+#   asan       the same in build/qemu/build-asan, with ASan and UBSan
+#   unpatched  the base commit without the series (tag 'unpatched', the same
+#              commit as 'base') in build/qemu-unpatched/build, for benchmarks
+#              and for comparing QEMU's own tests against the series
+#   cross      build/qemu/build-cross, the other targets that compile code the
+#              series touches (aarch64 and loongarch64: ACPI GED, with and
+#              without ACPI PCI hotplug; m68k, ppc64, s390x: machine compat
+#              lists): compiles each C file the series changes for every
+#              target that compiles it, and links the NINJA_TARGETs given
+#              (e.g. qemu-system-aarch64)
 # Firmware comes from Debian's seabios, qemu-system-data and ipxe-qemu.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-default}
 shift || true
-FIRMWARE_DIRS="/usr/share/qemu /usr/share/seabios /usr/lib/ipxe/qemu"
+# SeaBIOS first: Debian's qemu-system-data ships bios-microvm.bin as a link
+# to qboot.rom, which boots no disk boot sector; QEMU's own tests (the
+# microvm cases of bios-tables-test) expect the SeaBIOS build upstream ships.
+FIRMWARE_DIRS="/usr/share/seabios /usr/share/qemu /usr/lib/ipxe/qemu"
+CROSS_TARGETS=aarch64-softmmu,loongarch64-softmmu,m68k-softmmu,ppc64-softmmu,s390x-softmmu
 CONF=(--python=/usr/bin/python3 --target-list=x86_64-softmmu
       --disable-download --disable-install-blobs --disable-docs
       "--firmwarepath=$(echo $FIRMWARE_DIRS | tr ' ' ':')")
@@ -20,7 +33,10 @@ case $variant in
     asan)    dir=build-asan
              CONF+=(--enable-asan --enable-ubsan --disable-werror) ;;
     unpatched) dir=build; src=$BUILD/qemu-unpatched ;;
-    *)       die build "unknown build variant '$variant' (default, asan or unpatched)" ;;
+    cross)   dir=build-cross
+             CONF=("${CONF[@]/--target-list=*/--target-list=$CROSS_TARGETS}"
+                   --disable-tools) ;;
+    *)       die build "unknown build variant '$variant' (default, asan, unpatched or cross)" ;;
 esac
 
 [ -d "$TREE/.git" ] || "$ROOT/scripts/tree.sh" || exit 1
@@ -47,8 +63,14 @@ if [ ! -f "$B/build.ninja" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
     echo "$want" > "$stamp"
 fi
 
-targets="qemu-system-x86_64 qemu-img $*"
-step build "building ($variant): $targets"
+if [ "$variant" = cross ]; then
+    # the objects of every C file the series changes, for each target
+    targets="$* $(git -C "$TREE" diff --name-only --diff-filter=AM base..HEAD -- '*.c' |
+                  python3 "$ROOT/scripts/objects-of.py" "$B/compile_commands.json")"
+else
+    targets="qemu-system-x86_64 qemu-img $*"
+fi
+step build "building ($variant): $(echo $targets | cut -c1-200)"
 # One build at a time on this tree (2 cores): wait for any other holder.
 flock "$BUILD/.build-lock" ninja -C "$B" $targets > "$B/ninja.log" 2>&1 || {
     grep -E 'error|Error' "$B/ninja.log" | head -20 >&2
@@ -56,6 +78,7 @@ flock "$BUILD/.build-lock" ninja -C "$B" $targets > "$B/ninja.log" 2>&1 || {
 }
 
 # A build-dir QEMU looks for firmware under qemu-bundle/<firmwarepath>.
+[ "$variant" = cross ] && { step build "done ($variant)"; exit 0; }
 for d in $FIRMWARE_DIRS; do
     mkdir -p "$B/qemu-bundle$(dirname "$d")"
     link=$B/qemu-bundle$d
