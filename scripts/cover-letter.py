@@ -52,6 +52,14 @@ def main():
     _, i, j = subject_of(head)
     prefix = re.match(r'Subject:\s*(\[[^]]*\])', head[i]).group(1)
     head[i:j] = [f'Subject: {prefix} {subject}']
+    # unfold: git folds a long From: header onto a second line
+    unfolded = []
+    for line in head:
+        if line[:1] in (' ', '\t') and unfolded:
+            unfolded[-1] += ' ' + line.strip()
+        else:
+            unfolded.append(line)
+    head = unfolded
     for k, line in enumerate(head):
         if line.startswith('From:'):
             head[k] = 'From: ' + email.utils.formataddr(

@@ -15,7 +15,7 @@ import sys
 HEADING = '# =='
 DEFAULT_TOP = [
     '# The QEMU hot-swap series, in the order git am applies it, on QEMU',
-    '# 10.2.2 (Debian qemu 1:10.2.2+ds-1): three topic series, each with',
+    '# 10.2.2 (Debian qemu 1:10.2.2+ds-1): four topic series, each with',
     '# a cover letter in its directory.  Written by make export; comment',
     '# lines are kept.',
 ]

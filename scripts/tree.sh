@@ -98,10 +98,11 @@ rm -rf "$TREE.tmp/.pc" "$TREE.tmp/.extracted"
 (
     cd "$TREE.tmp"
     git init -q -b master .
-    git config user.name "${GIT_AUTHOR_NAME:-QEMU hot-swap series}"
-    git config user.email "${GIT_AUTHOR_EMAIL:-hotswap@localhost}"
+    # New commits are yours: the identity make export signs with, if set
+    git config user.name "${GIT_AUTHOR_NAME:-$(git -C "$ROOT" config user.name || echo 'QEMU hot-swap series')}"
+    git config user.email "${GIT_AUTHOR_EMAIL:-$(git -C "$ROOT" config user.email || echo hotswap@localhost)}"
     git config core.autocrlf false
-    echo "/build-asan/" >> .git/info/exclude
+    printf '%s\n' /build-asan/ /build-cross/ >> .git/info/exclude
     git add -A -f .
     # Fixed identity and date: the base commit hash is the same on every machine.
     GIT_AUTHOR_NAME="Debian qemu $QEMU_VERSION" GIT_AUTHOR_EMAIL=pkg-qemu-devel@lists.alioth.debian.org \
