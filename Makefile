@@ -13,7 +13,7 @@ help:
 	@echo "make stress      long seeded NVMe hotplug stress runs (SEEDS=1,2,3 OPS=10000)"
 	@echo "make check-full  QEMU's own check-qtest-x86_64 on the whole tree (UNPATCHED=1: without the series)"
 	@echo "make deps|base|tree|build|export|bisect-check|topic-check"
-	@echo "make apply QEMU_SRC=/path/to/qemu [SERIES=nvme|drive-insert|hotplug-state]"
+	@echo "make apply QEMU_SRC=/path/to/qemu [SERIES=pcie|nvme|drive-insert|hotplug-state]"
 
 deps:
 	@$(S)/deps.sh
@@ -36,7 +36,7 @@ check:
 	@$(S)/check.sh
 
 check-full:
-	@UNPATCHED="$(UNPATCHED)" JOBS="$(JOBS)" $(S)/check-full.sh
+	@UNPATCHED="$(UNPATCHED)" JOBS="$(JOBS)" KVM="$(KVM)" $(S)/check-full.sh
 
 bisect-check:
 	@$(S)/bisect-check.sh

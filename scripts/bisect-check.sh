@@ -22,6 +22,15 @@ branch=$(git -C "$TREE" symbolic-ref -q --short HEAD) \
     || die bisect-check "build/qemu is not on a branch"
 trap 'git -C "$TREE" checkout -q "$branch"' EXIT
 
+for t in "${TOPICS[@]:0:${#TOPICS[@]}-1}"; do
+    git -C "$TREE" rev-parse -q --verify "topic/$t" >/dev/null ||
+        die bisect-check "build/qemu has no branch topic/$t marking the end of topic '$t' (make tree marks them)"
+done
+# configured, so that each commit below is an incremental build
+"$ROOT/scripts/build.sh" default >/dev/null || die bisect-check "the build of HEAD failed: see build/qemu/build/ninja.log"
+LOGS=$BUILD/bisect-logs
+rm -rf "$LOGS" && mkdir -p "$LOGS"
+
 if [ $topics = 1 ]; then
     "$ROOT/scripts/tree.sh" --if-needed >/dev/null || exit 1
     guest_assets
@@ -44,20 +53,23 @@ ends+="$(git -C "$TREE" rev-parse "$branch") "
 
 B=$TREE/build
 bad=0
+n=0
 for c in $commits; do
-    git -C "$TREE" checkout -q "$c"
+    n=$((n + 1))
+    git -C "$TREE" checkout -q "$c" || die bisect-check "cannot check out $c in build/qemu"
     subj=$(git -C "$TREE" log -1 --format=%s)
     tests=$(added_qtests "$c")
+    log=$LOGS/$(printf '%03d' $n)-build.log
     if ! flock "$BUILD/.build-lock" ninja -C "$B" qemu-system-x86_64 \
-            qemu-img $tests > "$BUILD/bisect-build.log" 2>&1; then
-        echo "BUILD FAILED  $subj"; bad=1; continue
+            qemu-img $tests > "$log" 2>&1; then
+        echo "ERROR [bisect-check]: build failed (log: ${log#$ROOT/})  $subj"; bad=1; continue
     fi
     if [[ $ends == *" $c "* ]]; then
-        if ! "$ROOT/scripts/build.sh" default all > "$BUILD/bisect-build.log" 2>&1; then
-            echo "WHOLE-TREE BUILD FAILED  $subj"; bad=1; continue
+        if ! "$ROOT/scripts/build.sh" default all > "$log" 2>&1; then
+            echo "ERROR [bisect-check]: whole-tree build failed (log: ${log#$ROOT/})  $subj"; bad=1; continue
         fi
-        if ! "$ROOT/scripts/build.sh" cross qemu-system-aarch64 qemu-system-loongarch64 > "$BUILD/bisect-build.log" 2>&1; then
-            echo "CROSS BUILD FAILED (build/qemu/build-cross)  $subj"; bad=1; continue
+        if ! "$ROOT/scripts/build.sh" cross qemu-system-aarch64 qemu-system-loongarch64 > "$log" 2>&1; then
+            echo "ERROR [bisect-check]: cross build failed (log: ${log#$ROOT/})  $subj"; bad=1; continue
         fi
     fi
     ok=0; nok=0

@@ -35,8 +35,11 @@ PKGS="build-essential pkg-config git dpkg-dev xz-utils ca-certificates
 # Not here, on purpose: the guest's kernel and busybox are Debian packages
 # that scripts/guest-assets.sh downloads (apt-get download) and never
 # installs on the host; matplotlib, for make bench's plot, is optional.
-# Packages wanted from bookworm-backports (meson >= 1.5)
-BPO_PKGS="meson python3-pycotap"
+# Packages wanted from bookworm-backports (meson >= 1.5; seabios >= 1.16.3:
+# with bookworm's 1.16.2, QEMU's own bios-tables-test finds the memory and
+# 64-bit PCI windows where that older SeaBIOS puts them, not where the
+# tests' expected ACPI tables have them)
+BPO_PKGS="meson python3-pycotap seabios"
 
 missing=""
 for p in $PKGS; do
@@ -49,8 +52,13 @@ if dpkg-query -W -f='${Version}' meson 2>/dev/null | grep -q . && \
 fi
 pycotap_ok=0
 dpkg-query -W -f='${Status}' python3-pycotap 2>/dev/null | grep -q 'install ok installed' && pycotap_ok=1
+seabios_ok=0
+if dpkg-query -W -f='${Version}' seabios 2>/dev/null | grep -q . && \
+   dpkg --compare-versions "$(dpkg-query -W -f='${Version}' seabios)" ge 1.16.3; then
+    seabios_ok=1
+fi
 
-if [ -z "$missing" ] && [ $meson_ok = 1 ] && [ $pycotap_ok = 1 ]; then
+if [ -z "$missing" ] && [ $meson_ok = 1 ] && [ $pycotap_ok = 1 ] && [ $seabios_ok = 1 ]; then
     step deps "all packages present"
     exit 0
 fi
@@ -64,7 +72,7 @@ if [ -n "$missing" ]; then
     apt-get install -y -q --no-install-recommends $missing \
         || die deps "apt-get install failed for:$missing"
 fi
-if [ $meson_ok = 0 ] || [ $pycotap_ok = 0 ]; then
+if [ $meson_ok = 0 ] || [ $pycotap_ok = 0 ] || [ $seabios_ok = 0 ]; then
     step deps "installing from bookworm-backports: $BPO_PKGS"
     apt-get install -y -q --no-install-recommends -t bookworm-backports $BPO_PKGS \
         || die deps "apt-get install -t bookworm-backports $BPO_PKGS failed"

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """objects-of.py COMPILE_COMMANDS.json < FILES: the object files (paths
 relative to the build directory, as ninja names them) that compile the
-source files listed on standard input, one for each target that compiles
-them.  Sources no target compiles (tests, stubs of other configs) are
-skipped."""
+source files listed on standard input (paths relative to the source
+tree), one for each target or library that compiles them, qtests and
+libqos included.  A source that the configured targets do not compile
+gives no object."""
 import json
 import os
 import sys

@@ -10,6 +10,7 @@ the rest of the diff byte for byte.
 """
 import email.header
 import email.utils
+import re
 import os
 import sys
 
@@ -52,6 +53,9 @@ def sign(data, name, addr):
                  if line == b'Signed-off-by: ' + author else line
                  for line in msg.split(b'\n')]
     if b'Signed-off-by: ' + ident not in msg_lines:
+        # a trailer block is separated from the text by a blank line
+        if not re.match(rb'^[A-Za-z-]+: ', msg_lines[-1]):
+            msg_lines.append(b'')
         msg_lines.append(b'Signed-off-by: ' + ident)
     msg = b'\n'.join(msg_lines)[1:]
     if any(b > 127 for b in ident) and b'Content-Type:' not in head:
