@@ -22,10 +22,7 @@ branch=$(git -C "$TREE" symbolic-ref -q --short HEAD) \
     || die bisect-check "build/qemu is not on a branch"
 trap 'git -C "$TREE" checkout -q "$branch"' EXIT
 
-for t in "${TOPICS[@]:0:${#TOPICS[@]}-1}"; do
-    git -C "$TREE" rev-parse -q --verify "topic/$t" >/dev/null ||
-        die bisect-check "build/qemu has no branch topic/$t marking the end of topic '$t' (make tree marks them)"
-done
+check_topic_refs bisect-check
 # configured, so that each commit below is an incremental build
 "$ROOT/scripts/build.sh" default >/dev/null || die bisect-check "the build of HEAD failed: see build/qemu/build/ninja.log"
 LOGS=$BUILD/bisect-logs
@@ -65,10 +62,10 @@ for c in $commits; do
         echo "ERROR [bisect-check]: build failed (log: ${log#$ROOT/})  $subj"; bad=1; continue
     fi
     if [[ $ends == *" $c "* ]]; then
-        if ! "$ROOT/scripts/build.sh" default all > "$log" 2>&1; then
+        if ! "$ROOT/scripts/build.sh" default all >> "$log" 2>&1; then
             echo "ERROR [bisect-check]: whole-tree build failed (log: ${log#$ROOT/})  $subj"; bad=1; continue
         fi
-        if ! "$ROOT/scripts/build.sh" cross qemu-system-aarch64 qemu-system-loongarch64 > "$log" 2>&1; then
+        if ! "$ROOT/scripts/build.sh" cross qemu-system-aarch64 qemu-system-loongarch64 >> "$log" 2>&1; then
             echo "ERROR [bisect-check]: cross build failed (log: ${log#$ROOT/})  $subj"; bad=1; continue
         fi
     fi
@@ -78,6 +75,8 @@ for c in $commits; do
               QTEST_QEMU_IMG=./qemu-img timeout 600 "./$t" --tap 2>&1)
         ok=$((ok + $(grep -c '^ok ' <<<"$out")))
         nok=$((nok + $(grep -cE '^not ok |^Bail out' <<<"$out")))
+        printf '%s\n' "$out" >> "$LOGS/$(printf '%03d' $n)-tests.log"
+        grep -E '^not ok |^Bail out' <<<"$out"
     done
     if [ $topics = 1 ]; then
         for t in $(added_functional "$c"); do

@@ -64,9 +64,14 @@ if [ ! -f "$B/build.ninja" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
 fi
 
 if [ "$variant" = cross ]; then
-    # the objects of every C file the series changes, for each target
-    targets="$* $(git -C "$TREE" diff --name-only --diff-filter=AM base..HEAD -- '*.c' |
+    # the objects of every C file the series changes, for each target;
+    # compile_commands.json is current once build.ninja is
+    flock "$BUILD/.build-lock" ninja -C "$B" build.ninja > "$B/ninja.log" 2>&1 ||
+        die build "meson could not regenerate ${B#$ROOT/} (log: ${B#$ROOT/}/ninja.log)"
+    targets="$* $(git -C "$TREE" diff --no-renames --name-only --diff-filter=AM base..HEAD -- '*.c' |
                   python3 "$ROOT/scripts/objects-of.py" "$B/compile_commands.json")"
+    # no target at all would make ninja build every emulator
+    [ -n "${targets// /}" ] || { step build "done ($variant): nothing the series changes is compiled there"; exit 0; }
 else
     targets="qemu-system-x86_64 qemu-img $*"
 fi

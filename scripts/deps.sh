@@ -31,7 +31,7 @@ fi
 PKGS="build-essential pkg-config git dpkg-dev xz-utils ca-certificates
       libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev libfdt-dev
       flex bison ninja-build python3-venv python3-setuptools
-      seabios qemu-system-data ipxe-qemu"
+      qemu-system-data ipxe-qemu"
 # Not here, on purpose: the guest's kernel and busybox are Debian packages
 # that scripts/guest-assets.sh downloads (apt-get download) and never
 # installs on the host; matplotlib, for make bench's plot, is optional.

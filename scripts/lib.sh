@@ -111,3 +111,19 @@ prepare_build() {
     build_note "$TREE" "$TREE/build"
     "$ROOT/scripts/build.sh" default || exit 1
 }
+
+# check_topic_refs: each topic but the last ends at the branch topic/<name>
+# in build/qemu, and the branches are in order between base and HEAD;
+# dies, saying which, otherwise.
+check_topic_refs() {
+    local prev=base t end
+    for t in "${TOPICS[@]:0:${#TOPICS[@]}-1}"; do
+        end=topic/$t
+        git -C "$TREE" rev-parse -q --verify "$end" >/dev/null ||
+            die "${1:-topics}" "build/qemu has no branch $end marking the end of topic '$t' (git branch $end <its last commit>)"
+        git -C "$TREE" merge-base --is-ancestor "$prev" "$end" &&
+            git -C "$TREE" merge-base --is-ancestor "$end" HEAD ||
+            die "${1:-topics}" "$end is not between $prev and HEAD: move it to the last commit of topic '$t' (rebase with rebase.updateRefs keeps it there)"
+        prev=$end
+    done
+}

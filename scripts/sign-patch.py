@@ -54,6 +54,8 @@ def sign(data, name, addr):
                  for line in msg.split(b'\n')]
     if b'Signed-off-by: ' + ident not in msg_lines:
         # a trailer block is separated from the text by a blank line
+        while len(msg_lines) > 1 and not msg_lines[-1]:
+            msg_lines.pop()
         if not re.match(rb'^[A-Za-z-]+: ', msg_lines[-1]):
             msg_lines.append(b'')
         msg_lines.append(b'Signed-off-by: ' + ident)
