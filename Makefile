@@ -28,9 +28,7 @@ export:
 	@$(S)/export.sh
 
 build:
-	@$(S)/tree.sh --if-needed && $(S)/build.sh default tests/qtest/qos-test \
-	  $$(git -C build/qemu diff --name-only --diff-filter=A base..HEAD -- \
-	     'tests/qtest/*-test.c' | sed -e 's,\.c$$,,')
+	@$(S)/tree.sh --if-needed && $(S)/build.sh default series-tests
 
 check:
 	@$(S)/check.sh
@@ -45,10 +43,10 @@ topic-check:
 	@$(S)/bisect-check.sh --topics
 
 demo:
-	@$(S)/demo.sh
+	@demo/demo.sh
 
 bench:
-	@$(S)/bench.sh
+	@demo/bench.sh
 
 stress:
 	@SEEDS="$(SEEDS)" OPS="$(OPS)" $(S)/stress.sh

@@ -51,6 +51,16 @@ ends+="$(git -C "$TREE" rev-parse "$branch") "
 B=$TREE/build
 bad=0
 n=0
+# count_run NAME STATUS: add the TAP results in $out of a program that
+# exited with STATUS, as make check counts them, and print its failures
+count_run() {
+    local counts
+    printf '%s\n' "$out" > "$LOGS/last.tap"
+    counts=$(python3 "$ROOT/scripts/tap-counts.py" --tap "$1" "$LOGS/last.tap" "$2" "$LOGS/last-failed.txt")
+    ok=$((ok + ${counts% *}))
+    nok=$((nok + ${counts#* }))
+    cat "$LOGS/last-failed.txt"
+}
 for c in $commits; do
     n=$((n + 1))
     git -C "$TREE" checkout -q "$c" || die bisect-check "cannot check out $c in build/qemu"
@@ -70,13 +80,13 @@ for c in $commits; do
         fi
     fi
     ok=0; nok=0
+    tlog=$LOGS/$(printf '%03d' $n)-tests.log
+    : > "$tlog"
     for t in $tests; do
         out=$(cd "$B" && QTEST_QEMU_BINARY=./qemu-system-x86_64 \
               QTEST_QEMU_IMG=./qemu-img timeout 600 "./$t" --tap 2>&1)
-        ok=$((ok + $(grep -c '^ok ' <<<"$out")))
-        nok=$((nok + $(grep -cE '^not ok |^Bail out' <<<"$out")))
-        printf '%s\n' "$out" >> "$LOGS/$(printf '%03d' $n)-tests.log"
-        grep -E '^not ok |^Bail out' <<<"$out"
+        count_run "$t" $?
+        printf '%s\n' "$out" >> "$tlog"
     done
     if [ $topics = 1 ]; then
         for t in $(added_functional "$c"); do
@@ -84,9 +94,7 @@ for c in $commits; do
                   QEMU_TEST_QEMU_IMG="$B/qemu-img" QEMU_BUILD_ROOT="$B" \
                   PYTHONPATH="$TREE/python:$TREE/tests/functional" \
                   timeout 1200 "$B/pyvenv/bin/python3" "$TREE/$t" 2>&1)
-            ok=$((ok + $(grep -c '^ok ' <<<"$out")))
-            nok=$((nok + $(grep -cE '^not ok |^Bail out' <<<"$out")))
-            grep -E '^not ok ' <<<"$out"
+            count_run "$t" $?
         done
     fi
     [ $nok = 0 ] || bad=1

@@ -2,7 +2,8 @@
 # build.sh VARIANT [NINJA_TARGET...]: configure and build QEMU.
 #   default    build/qemu/build, x86_64-softmmu: qemu-system-x86_64, qemu-img
 #              and the NINJA_TARGETs given ("all": the whole configured tree,
-#              tools such as qemu-storage-daemon and every qtest included)
+#              tools such as qemu-storage-daemon and every qtest included;
+#              "series-tests": qos-test and the qtests the series adds)
 #   asan       the same in build/qemu/build-asan, with ASan and UBSan
 #   unpatched  the base commit without the series (tag 'unpatched', the same
 #              commit as 'base') in build/qemu-unpatched/build, for benchmarks
@@ -73,7 +74,15 @@ if [ "$variant" = cross ]; then
     # no target at all would make ninja build every emulator
     [ -n "${targets// /}" ] || { step build "done ($variant): nothing the series changes is compiled there"; exit 0; }
 else
-    targets="qemu-system-x86_64 qemu-img $*"
+    # "series-tests": qos-test and every qtest the series adds
+    targets="qemu-system-x86_64 qemu-img"
+    for t in "$@"; do
+        if [ "$t" = series-tests ]; then
+            targets="$targets tests/qtest/qos-test $(added_qtests | tr '\n' ' ')"
+        else
+            targets="$targets $t"
+        fi
+    done
 fi
 step build "building ($variant): $(echo $targets | cut -c1-200)"
 # One build at a time on this tree (2 cores): wait for any other holder.

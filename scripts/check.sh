@@ -35,8 +35,7 @@ qtests=$(added_qtests)
 # qemu-storage-daemon, which link blockdev.c without qdev, and every
 # qtest); the sanitizer build only what the tests below run.
 "$ROOT/scripts/build.sh" default all || exit 1
-# shellcheck disable=SC2086
-[ "${CHECK_ASAN:-1}" = 1 ] && { "$ROOT/scripts/build.sh" asan tests/qtest/qos-test $qtests || exit 1; }
+[ "${CHECK_ASAN:-1}" = 1 ] && { "$ROOT/scripts/build.sh" asan series-tests || exit 1; }
 # Each file the series changes, compiled for the other targets that
 # compile it (arm virt's ACPI GED, other machines' compat lists).
 [ "${CHECK_CROSS:-1}" = 1 ] && { "$ROOT/scripts/build.sh" cross || exit 1; }
@@ -87,19 +86,7 @@ meson_test() {
     echo "    $ok passed, $nok failed"
 }
 
-NVME=/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus/nvme
 PCI=/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus
-VBLK=$PCI/virtio-blk-pci/virtio-blk/virtio-blk-tests
-VSCSI=$PCI/virtio-scsi-pci/virtio-scsi/virtio-scsi-tests
-# the existing NVMe cases of qos-test, and the ones the series adds to the
-# virtio-blk and virtio-scsi tests (one a run: qos-test prints a TAP plan
-# for each -p, which meson's TAP parser refuses)
-qos_paths="$NVME/nvme-tests/reg-read $NVME/nvme-tests/oob-cmb-access
-           $NVME/nvme-tests/pmr-test-access $NVME/pci-device/pci-device-tests/nop
-           $VBLK/config-after-drive-del $VBLK/medium-swap
-           $VBLK/medium-swap-fails-held-write $VSCSI/medium-swap-unit-attention
-           $VSCSI/medium-swap-capacity-unit-attentions
-           $VSCSI/medium-swap-fails-held-write"
 qtest_names=$(for t in $qtests; do echo "qtest-x86_64/$(basename "$t")"; done)
 functional_names=$(for t in $(added_functional); do
                        t=$(basename "$t" .py); echo "func-x86_64-${t#test_}"; done)
@@ -110,7 +97,9 @@ for b in "${builds[@]}"; do
     suffix=""
     [ "$b" = asan ] && suffix=" (asan)"
     # 2. the NVMe, virtio-blk and virtio-scsi cases of qos-test
-    for p in $qos_paths; do
+    # (one a run: qos-test prints a TAP plan for each -p, which meson's
+    # TAP parser refuses)
+    for p in $(series_qos_paths "$dir"); do
         meson_test "qos-test ${p#"$PCI"/}$suffix" "$dir" \
             qtest-x86_64/qos-test --test-args "-p $p"
     done

@@ -74,6 +74,21 @@ added_qtests() {
         'tests/qtest/*-test.c' | sed -e 's,\.c$,,'
 }
 
+# series_qos_paths BUILD_DIR: the qos-test cases make check runs (on the
+# pc machine, as qos-test -l of that build lists them): every NVMe case,
+# and each case whose name a qos_add_test() line of the series adds.
+series_qos_paths() {
+    local added
+    added=$(git -C "$TREE" diff base..HEAD -- 'tests/qtest/*.c' |
+            sed -n 's/^+.*qos_add_test("\([^"]*\)".*/\1/p' | sort -u)
+    QTEST_QEMU_BINARY=$1/qemu-system-x86_64 "$1/tests/qtest/qos-test" -l |
+        awk -v added="$added" '
+            BEGIN { n = split(added, a, "\n"); for (i = 1; i <= n; i++) want[a[i]] = 1 }
+            !/^\/x86_64\/pc\/i440FX-pcihost\// { next }
+            /\/nvme\// { print; next }
+            { k = $0; sub(/.*\//, "", k); if (k in want) print }'
+}
+
 # tap_counts MESON_JSON_LOG FAILED_FILE: "PASSED FAILED" test cases of a
 # meson test run; FAILED_FILE gets a line for each failure.
 tap_counts() {

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
 """tap-counts.py JSON FAILED: count the test cases of a meson test log.
+tap-counts.py --tap NAME OUTPUT STATUS FAILED: the same for the TAP
+output of one test program run by hand, which exited with STATUS.
 
 JSON is the meson-logs/<logbase>.json that meson test wrote (one JSON
 object a line, one a test program).  Prints "PASSED FAILED", counting the
@@ -12,7 +14,34 @@ import re
 import sys
 
 
+def count(name, out, result, status):
+    """(ok, not ok, failure lines) of one program's TAP output."""
+    oks = re.findall(r'^ok \d+', out, re.M)
+    bad = re.findall(r'^not ok .*', out, re.M)
+    failures = [f"{name}: {b}" for b in bad]
+    if result not in ('OK', 'SKIP', 'EXPECTEDFAIL') and not bad:
+        failures.append(f"{name}: {result} (exit status {status})")
+    return len(oks), len(failures), failures
+
+
+def write_failures(path, failures):
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write(''.join(x + '\n' for x in failures))
+
+
+def main_tap():
+    name, out_path, status, failed_path = sys.argv[2:6]
+    out = open(out_path, encoding='utf-8', errors='replace').read()
+    ok, nok, failures = count(name, out, 'OK' if status == '0' else 'FAIL',
+                              status)
+    write_failures(failed_path, failures)
+    print(ok, nok)
+
+
 def main():
+    if sys.argv[1] == '--tap':
+        main_tap()
+        return
     log, failed_path = sys.argv[1:3]
     ok = nok = 0
     failures = []
@@ -23,18 +52,12 @@ def main():
         failures.append(f'no meson test log {log}: nothing ran')
     for line in lines:
         t = json.loads(line)
-        out = t.get('stdout') or ''
-        oks = re.findall(r'^ok \d+', out, re.M)
-        bad = re.findall(r'^not ok .*', out, re.M)
-        ok += len(oks)
-        nok += len(bad)
-        failures += [f"{t['name']}: {b}" for b in bad]
-        if t.get('result') not in ('OK', 'SKIP', 'EXPECTEDFAIL') and not bad:
-            nok += 1
-            failures.append(f"{t['name']}: {t.get('result')} "
-                            f"(exit status {t.get('returncode')})")
-    with open(failed_path, 'w', encoding='utf-8') as f:
-        f.write(''.join(x + '\n' for x in failures))
+        o, n, f = count(t['name'], t.get('stdout') or '', t.get('result'),
+                        t.get('returncode'))
+        ok += o
+        nok += n
+        failures += f
+    write_failures(failed_path, failures)
     print(ok, nok + (1 if not lines else 0))
 
 

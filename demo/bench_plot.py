@@ -2,7 +2,7 @@
 
 plot() draws the four measurements of bench.py (a-d) with matplotlib,
 which the build's python (QEMU's pyvenv) usually lacks; write_plot() then
-runs scripts/bench.py --plot with the system's python and, if that has no
+runs demo/bench.py --plot with the system's python and, if that has no
 matplotlib either, says how to get the PNG.  Nothing here needs QEMU.
 """
 
@@ -118,7 +118,7 @@ def write_plot(json_path, png_path, targets, readers):
         last = (r.stderr.strip().splitlines() or ['failed'])[-1]
         if 'matplotlib' in last:
             return ('matplotlib is not installed; apt-get install '
-                    'python3-matplotlib, then scripts/bench.py --plot '
+                    'python3-matplotlib, then demo/bench.py --plot '
                     f'{os.path.relpath(json_path, ROOT)} '
                     f'{os.path.relpath(png_path, ROOT)}')
         return last
