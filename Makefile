@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps base tree export build check check-full bisect-check topic-check demo bench stress apply help
+.PHONY: all deps base tree export build check check-full bisect-check topic-check demo bench stress fuzz apply help
 
 all: help
 
@@ -11,6 +11,7 @@ help:
 	@echo "make check       set up, build and run the tests (what CI runs)"
 	@echo "make bench       measure hotplug latency, throughput and memory (table + PNG)"
 	@echo "make stress      long seeded NVMe hotplug stress runs (SEEDS=1,2,3 OPS=10000)"
+	@echo "make fuzz        build the libFuzzer binary and fuzz NVMe hotplug (SECS=600)"
 	@echo "make check-full  QEMU's own check-qtest-x86_64 on the whole tree (UNPATCHED=1: without the series)"
 	@echo "make deps|base|tree|build|export|bisect-check|topic-check"
 	@echo "make apply QEMU_SRC=/path/to/qemu [SERIES=pcie|nvme|drive-insert|hotplug-state]"
@@ -50,6 +51,9 @@ bench:
 
 stress:
 	@SEEDS="$(SEEDS)" OPS="$(OPS)" $(S)/stress.sh
+
+fuzz:
+	@SECS="$(SECS)" $(S)/fuzz.sh
 
 apply:
 	@$(S)/apply.sh "$(QEMU_SRC)" "$(SERIES)"

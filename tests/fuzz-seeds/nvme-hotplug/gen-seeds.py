@@ -30,7 +30,7 @@ def enable(c, css=0):
 
 
 def io(c, q, nsid, kind, slba=0, nlb=0, page=0):
-    return op(IO_RW, c, q, nsid, IO[kind], struct.pack('<H', slba), nlb, page)
+    return op(IO_RW, c, q - 1, nsid, IO[kind], struct.pack('<H', slba), nlb, page)
 
 
 def ns_add(slot, drive, ctrl=0, private=False, detached=False, nsid=0):
@@ -98,7 +98,7 @@ SEEDS = {
         op(MEM_WRITE, 0, struct.pack('<I', 0x100000), struct.pack('<HH', 1, 0)),
         op(ADMIN_CMD, 0, 1, bytes([0x15, 0, 0, 0]) + struct.pack('<I', 4) +
            bytes(32) + struct.pack('<I', 0) + bytes(20)),
-        op(REAP, 0), op(BLOCK_RESIZE, DRV['drv0'], 8), op(REAP, 0),
+        op(REAP, 0), op(BLOCK_RESIZE, DRV['drv4'], 8), op(REAP, 0),
         op(CHANGED_NS_LOG, 0, 0), identify(0, 0, 1), op(REAP, 0),
         op(MMIO_READ, 0, 2, struct.pack('<H', 0x1c)),
     ],
