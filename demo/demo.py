@@ -220,18 +220,17 @@ def hot_add_namespace(g):
     say(f'{INDENT}event X_DEVICE_TAKEN_ON {json.dumps(ev["data"])}')
     say(f'{INDENT}      {ms(ev["wall"] - wall[0]):.1f} ms after device_add: '
         'the guest driver read the Changed Namespace List (log page 04h)')
-    info, t = g.cmd('x-query-hotplug', {'id': 'ns2'})
+    [info], t = g.cmd('x-query-hotplug', {'id': 'ns2'})
     query = {'execute': 'x-query-hotplug', 'arguments': {'id': 'ns2'}}
     say(f'{INDENT}QMP -> {json.dumps(query)}')
-    say(f'{INDENT}    <- kind {info["kind"]}, hotplugged '
-        f'{str(info["hotplugged"]).lower()}, taken-on '
-        f'{str(info["taken-on"]).lower()}, nsid {info["nsid"]}   ({t:.1f} ms)')
+    say(f'{INDENT}    <- kind {info["kind"]}, state {info["state"]}, '
+        f'nsid {info["nsid"]}   ({t:.1f} ms)')
     for c in info['controllers']:
         say(f'{INDENT}       controller {c["controller"]} (cntlid '
             f'{c["cntlid"]}): ready {str(c["ready"]).lower()}, attached '
             f'{str(c["attached"]).lower()}, acknowledged '
             f'{str(c["acknowledged"]).lower()}')
-    if not info['taken-on'] or not all(c['acknowledged']
+    if info['state'] != 'taken-on' or not all(c['acknowledged']
                                        for c in info['controllers']):
         raise DemoError('x-query-hotplug: ns2 is not acknowledged')
     added = noticed(seen, 'dev', '/sys/block/nvme0n2 appeared')
