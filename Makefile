@@ -10,7 +10,7 @@ help:
 	@echo "make demo        build if needed and run the hot-swap demo"
 	@echo "make check       set up, build and run the tests (what CI runs)"
 	@echo "make bench       measure hotplug latency, throughput and memory (table + PNG)"
-	@echo "make stress      long seeded NVMe hotplug stress runs (SEEDS=1,2,3 OPS=10000)"
+	@echo "make stress      long seeded stress runs: NVMe hotplug, medium swaps (SEEDS=1,2,3 OPS=10000 TESTS=\"nvme medium\")"
 	@echo "make fuzz        build the libFuzzer binary and fuzz NVMe hotplug (SECS=600)"
 	@echo "make check-full  QEMU's own check-qtest-x86_64 on the whole tree (UNPATCHED=1: without the series)"
 	@echo "make deps|base|tree|build|export|bisect-check|topic-check"
@@ -50,7 +50,7 @@ bench:
 	@demo/bench.sh
 
 stress:
-	@SEEDS="$(SEEDS)" OPS="$(OPS)" $(S)/stress.sh
+	@SEEDS="$(SEEDS)" OPS="$(OPS)" TESTS="$(TESTS)" $(S)/stress.sh
 
 fuzz:
 	@SECS="$(SECS)" $(S)/fuzz.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rewrite patches/<topic>/*.patch and patches/series from build/qemu
-# base..HEAD.  The series is four topic series, one after the other
+# base..HEAD.  The series is five topic series, one after the other
 # (TOPICS in lib.sh); in build/qemu the branch topic/<name> marks the last
 # commit of each topic but the last, which ends at HEAD.  Each topic gets
 # a cover letter whose subject and text are kept from the previous export.

@@ -9,6 +9,8 @@
 # The corpus stays in build/fuzz-corpus/nvme-hotplug between runs and starts
 # from the seeds of tests/fuzz-seeds/nvme-hotplug; crash, timeout and OOM
 # inputs go to build/fuzz-crashes; the run's log to build/fuzz-logs.
+# The build also carries clang's source coverage, so that fuzz-coverage.sh
+# can compare what the corpus and the qtests reach on the same binaries.
 set -euo pipefail
 tree_env=${TREE:-}
 . "$(dirname "$0")/lib.sh"
@@ -17,7 +19,7 @@ TREE=${tree_env:-$TREE}
 SECS=${SECS:-600}
 [[ $SECS =~ ^[0-9]+$ ]] && [ "$SECS" -gt 0 ] || die fuzz "SECS must be a number of seconds, not '$SECS'"
 TARGET=nvme-hotplug-fuzz
-PKGS="clang-16 libclang-rt-16-dev"
+PKGS="clang-16 libclang-rt-16-dev llvm-16"
 
 # clang 16 and its sanitizer and libFuzzer runtimes (bookworm has them)
 missing=""
@@ -41,7 +43,10 @@ B=$TREE/build-fuzz
 CONF=(--python=/usr/bin/python3 --target-list=x86_64-softmmu
       --disable-download --disable-install-blobs --disable-docs
       --firmwarepath=/usr/share/seabios:/usr/share/qemu:/usr/lib/ipxe/qemu
-      --enable-fuzzing --enable-asan --enable-ubsan --disable-werror)
+      --enable-fuzzing --enable-asan --enable-ubsan --disable-werror
+      "--extra-cflags=-fprofile-instr-generate -fcoverage-mapping"
+      "--extra-cxxflags=-fprofile-instr-generate -fcoverage-mapping"
+      --extra-ldflags=-fprofile-instr-generate)
 stamp=$B/.configure-args
 want="CC=clang-16 CXX=clang++-16 ${CONF[*]}"
 if [ ! -f "$B/build.ninja" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
@@ -91,6 +96,7 @@ before=$(ls "$CRASHES" | wc -l)
 step fuzz "fuzzing $TARGET for $SECS s (corpus ${CORPUS#$ROOT/}, log ${log#$ROOT/})"
 rc=0
 (cd "$CRASHES" &&
+ LLVM_PROFILE_FILE=$B/fuzz-run.profraw \
  ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:symbolize=1 \
  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
  nice -n 19 "$B/qemu-fuzz-x86_64" --fuzz-target=$TARGET \

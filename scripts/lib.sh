@@ -22,9 +22,9 @@ guest_assets() {
 step() { printf '==> [%s] %s\n' "$1" "$2"; }
 die() { printf 'ERROR [%s]: %s\n' "$1" "$2" >&2; exit 1; }
 
-# The series is four topic series, applied in this order; each has its
+# The series is five topic series, applied in this order; each has its
 # directory under patches/ with a cover letter, and needs the ones before it.
-TOPICS=(pcie nvme drive-insert hotplug-state)
+TOPICS=(pcie nvme drive-insert hotplug-state stress)
 
 # is_topic NAME: NAME is one of TOPICS
 is_topic() {
