@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps base tree export build check check-full bisect-check topic-check demo bench stress fuzz apply help
+.PHONY: all deps base tree export build check check-full bisect-check topic-check demo bench stress fuzz fuzz-coverage apply help
 
 all: help
 
@@ -12,6 +12,7 @@ help:
 	@echo "make bench       measure hotplug latency, throughput and memory (table + PNG)"
 	@echo "make stress      long seeded stress runs: NVMe hotplug, medium swaps (SEEDS=1,2,3 OPS=10000 TESTS=\"nvme medium\")"
 	@echo "make fuzz        build the libFuzzer binary and fuzz NVMe hotplug (SECS=600)"
+	@echo "make fuzz-coverage  lines the fuzz corpus and the qtests each reach (same build)"
 	@echo "make check-full  QEMU's own check-qtest-x86_64 on the whole tree (UNPATCHED=1: without the series)"
 	@echo "make deps|base|tree|build|export|bisect-check|topic-check"
 	@echo "make apply QEMU_SRC=/path/to/qemu [SERIES=pcie|nvme|drive-insert|hotplug-state]"
@@ -54,6 +55,9 @@ stress:
 
 fuzz:
 	@SECS="$(SECS)" $(S)/fuzz.sh
+
+fuzz-coverage:
+	@$(S)/fuzz-coverage.sh
 
 apply:
 	@$(S)/apply.sh "$(QEMU_SRC)" "$(SERIES)"

@@ -228,11 +228,11 @@ def hot_add_namespace(g):
     for c in info['controllers']:
         say(f'{INDENT}       controller {c["controller"]} (cntlid '
             f'{c["cntlid"]}): ready {str(c["ready"]).lower()}, attached '
-            f'{str(c["attached"]).lower()}, acknowledged '
-            f'{str(c["acknowledged"]).lower()}')
-    if info['state'] != 'taken-on' or not all(c['acknowledged']
+            f'{str(c["attached"]).lower()}, taken on '
+            f'{str(c["taken-on"]).lower()}')
+    if info['state'] != 'taken-on' or not all(c['taken-on']
                                        for c in info['controllers']):
-        raise DemoError('x-query-hotplug: ns2 is not acknowledged')
+        raise DemoError('x-query-hotplug: not every host took ns2 on')
     added = noticed(seen, 'dev', '/sys/block/nvme0n2 appeared')
     disks = show_disks(g)
     data, size = first_bytes(disks, 'nvme0n2')
