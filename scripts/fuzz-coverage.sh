@@ -7,7 +7,7 @@
 # Writes build/fuzz-coverage/report.md: lines and functions of hw/nvme/
 # and of the drive-insert and hotplug monitor code that each reaches and
 # the other does not, over whole files and over the lines the series adds.
-#   QTESTS   qtest programs to run (default: nvme-test, qos-test's NVMe
+#   QTESTS   qtest programs to run (default: qos-test's NVMe
 #            cases and the qtests the series adds)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -31,7 +31,7 @@ step fuzz-coverage "building qemu-fuzz-x86_64 and qemu-system-x86_64 in $B"
 "${lock[@]}" nice -n 19 ninja -C "$B" -j2 qemu-fuzz-x86_64 qemu-system-x86_64 > "$B/ninja.log" 2>&1 ||
     die fuzz-coverage "compilation failed (full log: $B/ninja.log)"
 prepare_build
-"$ROOT/scripts/build.sh" default series-tests tests/qtest/nvme-test >/dev/null || exit 1
+"$ROOT/scripts/build.sh" default series-tests >/dev/null || exit 1
 
 rm -rf "$OUT"
 mkdir -p "$OUT/fuzz" "$OUT/qtest"
@@ -44,7 +44,7 @@ step fuzz-coverage "replaying $(ls "$CORPUS" | wc -l) corpus inputs"
     -max_len=4096 -detect_leaks=0 "$CORPUS") > "$OUT/fuzz.log" 2>&1 ||
     die fuzz-coverage "the corpus replay failed (log: ${OUT#$ROOT/}/fuzz.log)"
 
-qtests=${QTESTS:-"tests/qtest/nvme-test tests/qtest/qos-test $(added_qtests | tr '\n' ' ')"}
+qtests=${QTESTS:-"tests/qtest/qos-test $(added_qtests | tr '\n' ' ')"}
 step fuzz-coverage "running the qtests against $B/qemu-system-x86_64"
 for t in $qtests; do
     args=()
