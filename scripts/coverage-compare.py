@@ -68,10 +68,18 @@ def table(title, rows):
 
 
 def main():
+    if len(sys.argv) != 5:
+        sys.exit('usage: coverage-compare.py TREE FUZZ.lcov QTEST.lcov '
+                 'SERIES.diff')
     tree, flcov, qlcov, diff = sys.argv[1:5]
     fz = read_lcov(flcov, tree)
     qt = read_lcov(qlcov, tree)
+    if not fz or not qt:
+        sys.exit('coverage-compare.py: no source file in %s' %
+                 (flcov if not fz else qlcov))
     added = added_lines(diff)
+    if not added:
+        sys.exit('coverage-compare.py: no added line in %s' % diff)
     names = sorted(set(fz) | set(qt))
     whole, series = [], []
     fn_fuzz_only, fn_qtest_only = [], []

@@ -23,7 +23,9 @@ COV=llvm-cov-16
 grep -q -- '-fprofile-instr-generate' "$B/.configure-args" 2>/dev/null ||
     die fuzz-coverage "$B has no source coverage: run 'make fuzz' to reconfigure it"
 [ -n "$(ls "$CORPUS" 2>/dev/null)" ] || die fuzz-coverage "no corpus in ${CORPUS#$ROOT/}: run 'make fuzz' first"
-command -v $COV >/dev/null || die fuzz-coverage "$COV is missing (package llvm-16)"
+for tool in $COV $PROFDATA; do
+    command -v $tool >/dev/null || die fuzz-coverage "$tool is missing (package llvm-16)"
+done
 
 lock=()
 [ "$TREE" = "$BUILD/qemu" ] && lock=(flock "$BUILD/.build-lock")
@@ -58,6 +60,10 @@ for t in $qtests; do
 done
 
 step fuzz-coverage "merging profiles"
+for side in fuzz qtest; do
+    ls "$OUT/$side"/*.profraw >/dev/null 2>&1 ||
+        die fuzz-coverage "no $side profile in ${OUT#$ROOT/}/$side: is $B built with -fprofile-instr-generate?"
+done
 $PROFDATA merge -sparse -o "$OUT/fuzz.profdata" "$OUT"/fuzz/*.profraw
 $PROFDATA merge -sparse -o "$OUT/qtest.profdata" "$OUT"/qtest/*.profraw
 FILES=(hw/nvme/ctrl.c hw/nvme/ns.c hw/nvme/subsys.c hw/nvme/dif.c
@@ -70,7 +76,9 @@ $COV export -format=lcov -instr-profile="$OUT/fuzz.profdata" \
     "$B/qemu-fuzz-x86_64" "${srcs[@]}" > "$OUT/fuzz.lcov"
 $COV export -format=lcov -instr-profile="$OUT/qtest.profdata" \
     "$B/qemu-system-x86_64" "${srcs[@]}" > "$OUT/qtest.lcov"
-git -C "$TREE" diff -U0 base..HEAD -- "${FILES[@]}" > "$OUT/series.diff"
+# the working tree is what was built; fixed prefixes whatever the git config
+git -C "$TREE" diff --no-color --no-ext-diff --src-prefix=a/ --dst-prefix=b/ \
+    -U0 base -- "${FILES[@]}" > "$OUT/series.diff"
 python3 "$ROOT/scripts/coverage-compare.py" "$TREE" "$OUT/fuzz.lcov" \
     "$OUT/qtest.lcov" "$OUT/series.diff" > "$OUT/report.md"
 cat "$OUT/report.md"
