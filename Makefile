@@ -15,7 +15,7 @@ help:
 	@echo "make fuzz-coverage  lines the fuzz corpus and the qtests each reach (same build)"
 	@echo "make check-full  QEMU's own check-qtest-x86_64 on the whole tree (UNPATCHED=1: without the series)"
 	@echo "make deps|base|tree|build|export|bisect-check|topic-check"
-	@echo "make apply QEMU_SRC=/path/to/qemu [SERIES=pcie|nvme|drive-insert|hotplug-state]"
+	@echo "make apply QEMU_SRC=/path/to/qemu [SERIES=pcie|nvme|drive-insert|hotplug-state|stress]"
 
 deps:
 	@$(S)/deps.sh
