@@ -122,7 +122,7 @@ def boot(qemu_bin, guest, accel, args, name):
     """Start a Guest, wait for its shell and nvme0n1."""
     g = Guest(qemu_bin, guest, accel, args, OUT, name=name)
     t = g.launch()
-    g.sh('waitfor /sys/block/nvme0n1 300', timeout=40)
+    g.sh('poll 300 [ -e /sys/block/nvme0n1 ]', timeout=40)
     progress(f'{name}: guest shell after {t:.1f} s')
     return g
 
@@ -216,7 +216,7 @@ def bench_hotplug(g):
         # its namespace outlives it (in the controller's subsystem)
         g.cmd('device_del', {'id': 'hctrl-ns'})
         g.event('DEVICE_DELETED', 'hctrl-ns')
-        g.sh('waitgone /sys/class/nvme/nvme1 100', timeout=20)
+        g.sh('poll 100 [ ! -e /sys/class/nvme/nvme1 ]', timeout=20)
         if (i + 1) % 5 == 0:
             progress(f'    {i + 1}/{n_ctrl} cycles, add median so far '
                      f'{statistics.median(add):.0f} ms')
@@ -243,7 +243,7 @@ def bench_del_inflight(g):
         g.clear_events()
         g.cmd('device_add', {'driver': 'nvme-ns', 'id': 'sns',
                              'drive': 'slow', 'bus': 'nvme0', 'nsid': 2})
-        g.sh('waitfor /sys/block/nvme0c0n2 300', timeout=40)
+        g.sh('poll 300 [ -e /sys/block/nvme0c0n2 ]', timeout=40)
         # each reader keeps one 4 KiB O_DIRECT read outstanding at a time
         g.sh(f'for i in $(seq {READERS}); do dd if=/dev/nvme0n2 '
              'of=/dev/null bs=4k count=100000 skip=$((i * 1000)) '
@@ -262,9 +262,8 @@ def bench_del_inflight(g):
         deleted.append(ms(g.event('DEVICE_DELETED', 'sns', 10)['wall'] -
                           wall))
         # the readers fail once the namespace is gone
-        g.sh('waitgone /sys/block/nvme0n2 300; n=300; while pidof dd '
-             '>/dev/null; do n=$((n - 1)); [ $n -le 0 ] && break; sleep 0.1; '
-             'done; ! pidof dd >/dev/null', timeout=60)
+        g.sh("poll 300 [ ! -e /sys/block/nvme0n2 ]; "
+             "poll 300 '! pidof dd >/dev/null'", timeout=60)
         _, t = g.qmp('query-status')
         floor.append(t)
     progress(f'    round trip median {statistics.median(rt):.2f} ms, '
@@ -371,7 +370,7 @@ def bench_throughput(qemus, guest, accel):
                 g.start()
             for g in vms.values():
                 g.ready()
-                g.sh('waitfor /sys/block/nvme0n1 300', timeout=40)
+                g.sh('poll 300 [ -e /sys/block/nvme0n1 ]', timeout=40)
 
             def sample(name):
                 ns = int(vms[name].sh(cmd, timeout=300))
@@ -465,7 +464,7 @@ def bench_rss(qemu_bin, guest, accel):
     rescans = 'dmesg | grep -c "rescanning namespaces" || true'
 
     def settle(n):
-        out = g.sh('sleep 2; waitgone /sys/block/nvme0n2 100 && '
+        out = g.sh('sleep 2; poll 100 [ ! -e /sys/block/nvme0n2 ] && '
                    'dd if=/dev/nvme0n1 of=/dev/null bs=4k count=16 '
                    f'iflag=direct 2>/dev/null && {rescans}', timeout=30)
         total, tcg, ram = memory_kib(g.pid())

@@ -186,7 +186,7 @@ def boot(g):
         say(f'{INDENT}      {opt} {val}' + (' \\' if i < len(pairs) - 1
                                              else ''))
     seconds = g.launch()
-    g.sh('waitfor /sys/block/nvme0n1 300', timeout=40)
+    g.sh('poll 300 [ -e /sys/block/nvme0n1 ]', timeout=40)
     say(f'{INDENT}guest shell after {seconds:.1f} s; '
         f'/sys/block: {" ".join(g.sh("ls /sys/block").split())}  '
         '(nvme0c0n1 is the hidden path of controller 0 under the '
@@ -319,7 +319,8 @@ def aer_reset(g):
                              lambda: g.hmp('pcie_aer_inject_error rp0 SDN'))
     show_hmp('pcie_aer_inject_error rp0 SDN', out, t)
     noticed(seen, 'aer', 'AER recovery finished')
-    g.sh('waitcat /sys/class/nvme/nvme0/state live 300', timeout=40)
+    g.sh('poll 300 \'[ "$(cat /sys/class/nvme/nvme0/state)" = live ]\'',
+         timeout=40)
     log = g.sh('dmesg | grep -E "AER: (Unc|Root|device)|nvme nvme0: '
                '(frozen|restart)"', check=False)
     for line in log.splitlines():

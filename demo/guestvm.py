@@ -127,18 +127,15 @@ class GuestConsole:
         self.wait_for(re.escape(nvme_guest.PROMPT), 30)
 
     def run(self, cmd, timeout=None):
-        """Run a shell command line in the guest; return (status, output)."""
+        """Run a shell command line in the guest; return (status, output).
+        The line and how its output is framed are nvme_guest.py's, which
+        the functional test uses too."""
         self._seq += 1
-        n = self._seq
-        # the terminal echoes the command line: "" splits the markers
-        # there, so only the ones echo prints match.  One line, so that
-        # nothing is typed ahead while the command runs.
-        sep = '' if cmd.rstrip().endswith('&') else ';'
-        line = f'echo @@B{n}""@@; {{ {cmd}{sep} }}; echo @@E{n}""=$?@@\n'
-        self.sock.sendall(line.encode())
-        m = self.wait_for(rf'@@B{n}@@\n((?s:.*?))@@E{n}=(\d+)@@',
+        line, _ = nvme_guest.shell_command(self._seq, cmd)
+        self.sock.sendall(line.encode() + b'\n')
+        m = self.wait_for(nvme_guest.shell_result(self._seq),
                           timeout or self.timeout)
-        return int(m.group(2)), m.group(1)
+        return int(m['status']), m['out']
 
 
 def fill(path, tag, size):

@@ -65,7 +65,7 @@ for c in $commits; do
     n=$((n + 1))
     git -C "$TREE" checkout -q "$c" || die bisect-check "cannot check out $c in build/qemu"
     subj=$(git -C "$TREE" log -1 --format=%s)
-    tests=$(added_qtests "$c")
+    tests=$(series_qtests "$c")
     log=$LOGS/$(printf '%03d' $n)-build.log
     if ! flock "$BUILD/.build-lock" ninja -C "$B" qemu-system-x86_64 \
             qemu-img $tests > "$log" 2>&1; then

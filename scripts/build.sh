@@ -3,7 +3,8 @@
 #   default    build/qemu/build, x86_64-softmmu: qemu-system-x86_64, qemu-img
 #              and the NINJA_TARGETs given ("all": the whole configured tree,
 #              tools such as qemu-storage-daemon and every qtest included;
-#              "series-tests": qos-test and the qtests the series adds)
+#              "series-tests": qos-test and the qtests the series adds
+#              or changes)
 #   asan       the same in build/qemu/build-asan, with ASan and UBSan
 #   unpatched  the base commit without the series (tag 'unpatched', the same
 #              commit as 'base') in build/qemu-unpatched/build, for benchmarks
@@ -78,7 +79,7 @@ else
     targets="qemu-system-x86_64 qemu-img"
     for t in "$@"; do
         if [ "$t" = series-tests ]; then
-            targets="$targets tests/qtest/qos-test $(added_qtests | tr '\n' ' ')"
+            targets="$targets tests/qtest/qos-test $(series_qtests | tr '\n' ' ')"
         else
             targets="$targets $t"
         fi

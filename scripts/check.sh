@@ -2,8 +2,9 @@
 # make check: set up whatever is missing, then checkpatch every patch and
 # run, through QEMU's own harness (meson test, as make check-qtest and
 # make check-functional do), the existing NVMe qtests, every qtest and
-# qos-test case the series adds and the functional test it adds (a Linux
-# guest), with the normal build and again with an ASan/UBSan build.
+# qos-test case the series adds or changes and the functional test it
+# adds (a Linux guest), with the normal build and again with an ASan/UBSan
+# build.
 # Before that it builds the whole tree (every default target of the
 # x86_64 configuration) and compiles the files the series changes for
 # the other targets that use them.
@@ -30,7 +31,7 @@ export QEMU_TEST_CACHE_DIR=${QEMU_TEST_CACHE_DIR:-$BUILD/cache/functional}
 
 builds=(default)
 [ "${CHECK_ASAN:-1}" = 1 ] && builds+=(asan)
-qtests=$(added_qtests)
+qtests=$(series_qtests)
 # The default build is the whole configured tree (tools such as
 # qemu-storage-daemon, which link blockdev.c without qdev, and every
 # qtest); the sanitizer build only what the tests below run.
@@ -103,7 +104,7 @@ for b in "${builds[@]}"; do
         meson_test "qos-test ${p#"$PCI"/}$suffix" "$dir" \
             qtest-x86_64/qos-test --test-args "-p $p"
     done
-    # 3. every qtest the series adds
+    # 3. every qtest the series adds or changes
     # shellcheck disable=SC2086
     meson_test "qtests of the series$suffix" "$dir" $qtest_names
     # 4. every functional test it adds (suite func-thorough, so with the

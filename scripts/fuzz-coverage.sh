@@ -8,7 +8,7 @@
 # and of the drive-insert and hotplug monitor code that each reaches and
 # the other does not, over whole files and over the lines the series adds.
 #   QTESTS   qtest programs to run (default: qos-test's NVMe
-#            cases and the qtests the series adds)
+#            cases and the qtests the series adds or changes)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -46,7 +46,7 @@ step fuzz-coverage "replaying $(ls "$CORPUS" | wc -l) corpus inputs"
     -max_len=4096 -detect_leaks=0 "$CORPUS") > "$OUT/fuzz.log" 2>&1 ||
     die fuzz-coverage "the corpus replay failed (log: ${OUT#$ROOT/}/fuzz.log)"
 
-qtests=${QTESTS:-"tests/qtest/qos-test $(added_qtests | tr '\n' ' ')"}
+qtests=${QTESTS:-"tests/qtest/qos-test $(series_qtests | tr '\n' ' ')"}
 step fuzz-coverage "running the qtests against $B/qemu-system-x86_64"
 for t in $qtests; do
     args=()

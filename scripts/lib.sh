@@ -67,11 +67,19 @@ am_series() {
     done
 }
 
-# added_qtests [REV]: the qtest programs (build-relative paths, no .c) the
-# series adds in build/qemu between base and REV (HEAD if not given).
-added_qtests() {
-    git -C "$TREE" diff --name-only --diff-filter=A "base..${1:-HEAD}" -- \
-        'tests/qtest/*-test.c' | sed -e 's,\.c$,,'
+# series_qtests [REV]: the qtest programs (build-relative paths, no .c)
+# the series adds or changes in build/qemu between base and REV (HEAD if
+# not given).  A changed file that is part of qos-test (listed with its
+# .c in tests/qtest/meson.build) is not a program of its own: check.sh
+# runs qos-test's cases apart.
+series_qtests() {
+    local f name
+    git -C "$TREE" diff --name-only --diff-filter=AM "base..${1:-HEAD}" -- \
+        'tests/qtest/*-test.c' | while read -r f; do
+        name=$(basename "$f" .c)
+        git -C "$TREE" show "${1:-HEAD}:tests/qtest/meson.build" |
+            grep -q "'$name'" && echo "${f%.c}"
+    done
 }
 
 # series_qos_paths BUILD_DIR: the qos-test cases make check runs (on the
